@@ -1,0 +1,101 @@
+"""Place Leaders: a learning platform for place-based leadership."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from config import CONFIGS, Config
+
+
+def create_app(
+    config: str | type[Config] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Flask:
+    """Build the app. Wires extensions, blueprints, error handlers and commands; nothing else."""
+    config_class = _config_class(config)
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_DIR") or None)
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    config_class.validate(app.config)
+
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    _register_templates(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _config_class(config: str | type[Config] | None) -> type[Config]:
+    if isinstance(config, type):
+        return config
+    name = config or os.environ.get("LEADERS_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        known = ", ".join(CONFIGS)
+        raise RuntimeError(f"LEADERS_CONFIG is {name!r}; use one of: {known}.") from None
+
+
+def _register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("leaders"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+
+def _register_extensions(app: Flask) -> None:
+    from leaders import access, navigation, security
+    from leaders.catalogue import store as catalogue_store
+    from leaders.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    import leaders.models  # noqa: F401  (every model, so the metadata is complete)
+
+    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    access.init_app(app)
+    navigation.init_app(app)
+    catalogue_store.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from leaders.auth.views import bp as auth_bp
+    from leaders.errors import register_error_handlers
+    from leaders.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    register_error_handlers(app)
+
+
+def _register_commands(app: Flask) -> None:
+    # `flask content …` is registered as a plugin command (see pyproject.toml) so that it runs
+    # without building the app: it must report broken content, not fail while loading it.
+    from leaders.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,85 @@
+"""The user account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from leaders.db_types import UTCDateTime
+from leaders.extensions import db
+from leaders.timeutil import utcnow
+
+
+class Role(StrEnum):
+    """A person's global role. Cohort roles (facilitator, organisation lead) live on memberships."""
+
+    LEARNER = "learner"
+    PROGRAMME_MANAGER = "programme_manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"learner": "Learner", "programme_manager": "Programme manager", "admin": "Admin"}[
+            self.value
+        ]
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint("role IN ('learner', 'programme_manager', 'admin')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: As the person typed it; unique regardless of case (see the index).
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    #: None until the person sets a password (for example from an invitation).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32), default=Role.LEARNER.value)
+    #: Inactive accounts cannot sign in.
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Bumped to end every signed-in session of this user (password change, deactivation).
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+    # Flask-Login: the id carries the session version, so bumping it signs the user out everywhere.
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_programme_manager(self) -> bool:
+        return self.role == Role.PROGRAMME_MANAGER
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+
+# Email addresses are unique whatever their case: Alice@Example.org and alice@example.org are one person.
+Index("uq_user_email_lower", func.lower(User.email), unique=True)

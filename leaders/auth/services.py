@@ -1,0 +1,120 @@
+"""Accounts: finding, authenticating, creating users and resetting passwords."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import render_template, url_for
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from leaders import mail
+from leaders.auth import tokens
+from leaders.auth.models import Role, User
+from leaders.extensions import db
+from leaders.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+#: Checked when no account matches, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing")
+LAST_ACTIVE_RESOLUTION = timedelta(minutes=5)
+
+
+class AccountError(ValueError):
+    """An account cannot be created or changed as asked."""
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(func.lower(User.email) == email.strip().lower())
+    ).scalar_one_or_none()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None."""
+    user = find_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def record_sign_in(user: User) -> None:
+    now = utcnow()
+    user.last_sign_in_at = now
+    user.last_active_at = now
+    db.session.commit()
+
+
+def touch_last_active(user: User) -> None:
+    """Note that the user is active, at most once every few minutes (it is a write)."""
+    now = utcnow()
+    last = as_utc(user.last_active_at)
+    if last is None or now - last >= LAST_ACTIVE_RESOLUTION:
+        user.last_active_at = now
+        db.session.commit()
+
+
+def create_user(
+    email: str,
+    name: str,
+    *,
+    password: str | None = None,
+    role: Role = Role.LEARNER,
+    job_title: str = "",
+    commit: bool = True,
+) -> User:
+    email = email.strip()
+    if find_by_email(email) is not None:
+        raise AccountError(f"An account with the email address {email} already exists")
+    user = User(email=email, name=name.strip(), job_title=job_title.strip(), role=role.value)
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    if commit:
+        db.session.commit()
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """Email a reset link if an active account has this address; say nothing either way."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        log.info("Password reset asked for an address with no active account")
+        return
+    link = url_for("auth.reset_password", token=tokens.make_token(user, "reset"), _external=True)
+    context = {"user": user, "link": link, "minutes": _minutes("PASSWORD_RESET_MAX_AGE")}
+    mail.send(
+        mail.Message(
+            to=user.email,
+            subject="Reset your Place Leaders password",
+            text=render_template("auth/email/reset.txt", **context),
+            html=render_template("auth/email/reset.html", **context),
+        )
+    )
+
+
+def _minutes(setting: str) -> int:
+    from flask import current_app
+
+    return current_app.config[setting] // 60
+
+
+def user_for_token(token: str, purpose: str = "reset") -> User:
+    """The user a password link is for; TokenError if it is forged, expired or used."""
+    user = db.session.get(User, tokens.read_token(token, purpose))
+    if user is None or not user.active:
+        raise tokens.TokenError("This link is not valid.")
+    tokens.check_fresh(token, user, purpose)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every other signed-in session of this user."""
+    user.set_password(password)
+    user.session_version += 1
+    db.session.commit()

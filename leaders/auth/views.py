@@ -1,0 +1,112 @@
+"""Sign in, sign out, and reset a forgotten password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from leaders.access import public, signed_in
+from leaders.auth import services
+from leaders.auth.forms import NewPasswordForm, RequestResetForm, SignInForm
+from leaders.auth.models import User
+from leaders.auth.tokens import TokenError
+from leaders.extensions import db, limiter, login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user_part, _, version = user_id.partition(".")
+    if not user_part.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_part))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
+
+
+def safe_next(target: str | None) -> str | None:
+    """A `next` address only if it stays on this site (no open redirects)."""
+    if not target or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@public
+def sign_in() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.email.errors.append(
+                "Enter a correct email address and password. Both are case sensitive"
+            )
+        else:
+            next_url = safe_next(request.args.get("next"))
+            session.clear()  # a new session on sign-in: nothing from before carries over
+            login_user(user)
+            services.record_sign_in(user)
+            return redirect(next_url or url_for("main.home"))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@signed_in
+def sign_out() -> Response:
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@public
+def request_reset() -> str:
+    form = RequestResetForm()
+    if form.validate_on_submit():
+        services.send_password_reset(form.email.data)
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/request_reset.html", form=form)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@public
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    try:
+        user = services.user_for_token(token, "reset")
+    except TokenError as error:
+        return render_template("auth/link_invalid.html", reason=str(error)), 400
+    form = NewPasswordForm(email=user.email, name=user.name)
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        logout_user()
+        session.clear()
+        flash("Your password has been changed. Sign in with your new password.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form, user=user)

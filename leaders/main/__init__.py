@@ -1,0 +1,1 @@
+"""Landing, home and the service's information pages."""

@@ -1,0 +1,41 @@
+"""Landing, home and information pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from leaders import mail
+from leaders.access import public, signed_in
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def index() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return render_template("main/index.html")
+
+
+@bp.route("/home")
+@signed_in
+def home() -> str:
+    return render_template("main/home.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility() -> str:
+    return render_template("main/accessibility.html")
+
+
+@bp.route("/dev/outbox")
+@public
+def dev_outbox() -> str:
+    """Messages the app has sent, for developers; only in development."""
+    if not current_app.config.get("SHOW_DEV_OUTBOX"):
+        abort(404)
+    return render_template("main/outbox.html", messages=mail.outbox())

@@ -1,0 +1,53 @@
+"""The service navigation and footer links, by who is signed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    text: str
+    endpoint: str
+    #: Endpoint prefixes that mark this entry as the current section.
+    section: tuple[str, ...]
+    #: Who sees it: None for everyone signed in, else a set of global roles.
+    roles: frozenset[str] | None = None
+
+
+ENTRIES: list[NavEntry] = [
+    NavEntry("Home", "main.home", ("main.home",)),
+]
+
+
+def navigation_items() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    endpoint = request.endpoint or ""
+    items = []
+    for entry in ENTRIES:
+        if entry.roles is not None and current_user.role not in entry.roles:
+            continue
+        items.append(
+            {
+                "href": url_for(entry.endpoint),
+                "text": entry.text,
+                "active": any(endpoint.startswith(s) for s in entry.section),
+            }
+        )
+    return items
+
+
+def footer_links() -> list[dict]:
+    return [
+        {"href": url_for("main.accessibility"), "text": "Accessibility statement"},
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(
+        lambda: {"navigation_items": navigation_items, "footer_links": footer_links}
+    )

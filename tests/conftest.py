@@ -1,0 +1,144 @@
+"""Fixtures: the app built by the factory with overrides, on SQLite or (TEST_DATABASE_URL) PostgreSQL.
+
+The schema is built once per session by running the migrations, so every run also tests them. After
+each test every table is emptied.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from leaders import create_app
+from leaders.extensions import db as _db
+from tests.factories import PASSWORD, make_user
+from tests.pages import CheckedClient
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_url(database_url: str) -> str:
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        _db.engine.dispose()
+    return database_url
+
+
+def make_app(database_url: str, **overrides) -> Flask:
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app.test_client_class = CheckedClient
+    return app
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_url: str, app_overrides: dict) -> Iterator[Flask]:
+    app = make_app(migrated_url, **app_overrides)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def db(app: Flask):
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> CheckedClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """Count SQL statements: `with count_queries() as q: ...; assert len(q) == 3`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        engine: Engine = _db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+def sign_in(client: CheckedClient, user=None, password: str = PASSWORD, *, email: str = ""):
+    """Sign in through the real form, CSRF token and all."""
+    from tests.helpers import form_token
+
+    page = client.get("/sign-in")
+    return client.post(
+        "/sign-in",
+        data={"email": email or user.email, "password": password, "csrf_token": form_token(page)},
+    )
+
+
+@pytest.fixture
+def learner(app: Flask):
+    return make_user(name="Lena Learner", email="lena@example.org")
+
+
+@pytest.fixture
+def learner_client(client: CheckedClient, learner) -> CheckedClient:
+    response = sign_in(client, learner)
+    assert response.status_code == 302
+    return client
