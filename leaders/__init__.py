@@ -59,6 +59,9 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
+    from leaders import filters
+
+    filters.init_app(app)
 
 
 def _register_extensions(app: Flask) -> None:
@@ -86,10 +89,12 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from leaders.auth.views import bp as auth_bp
     from leaders.errors import register_error_handlers
+    from leaders.learning.views import bp as learning_bp
     from leaders.main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(learning_bp)
     register_error_handlers(app)
 
 

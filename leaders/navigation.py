@@ -20,6 +20,10 @@ class NavEntry:
 
 ENTRIES: list[NavEntry] = [
     NavEntry("Home", "main.home", ("main.home",)),
+    NavEntry(
+        "Courses", "learning.courses", ("learning.course", "learning.module", "learning.lesson")
+    ),
+    NavEntry("My journal", "learning.journal", ("learning.journal",)),
 ]
 
 

@@ -42,6 +42,13 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+@bp.before_app_request
+def note_activity() -> None:
+    """Keep `last_active_at` fresh (written at most every few minutes) for the cohort dashboards."""
+    if current_user.is_authenticated:
+        services.touch_last_active(current_user)
+
+
 def safe_next(target: str | None) -> str | None:
     """A `next` address only if it stays on this site (no open redirects)."""
     if not target or "\\" in target:

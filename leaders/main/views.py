@@ -8,6 +8,8 @@ from werkzeug.wrappers import Response
 
 from leaders import mail
 from leaders.access import public, signed_in
+from leaders.catalogue.store import get_catalogue
+from leaders.learning import overview
 
 bp = Blueprint("main", __name__)
 
@@ -23,7 +25,9 @@ def index() -> str | Response:
 @bp.route("/home")
 @signed_in
 def home() -> str:
-    return render_template("main/home.html")
+    catalogue = get_catalogue()
+    page = overview.home(current_user.id, catalogue, tuple(catalogue))
+    return render_template("main/home.html", home=page)
 
 
 @bp.route("/accessibility")

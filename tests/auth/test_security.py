@@ -79,3 +79,7 @@ def test_rate_limits_work_against_real_redis(migrated_url):
     assert statuses == [200, 200, 429]
     keys = redis.Redis.from_url(url).keys("LIMITS*")
     assert keys, "the limiter stored nothing in Redis"
+    with app.app_context():
+        from leaders.extensions import db
+
+        db.engine.dispose()

@@ -1,0 +1,37 @@
+"""Template filters for dates and numbers in GOV.UK style ("3 March 2026", "2:05pm")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+UK = ZoneInfo("Europe/London")
+
+
+def _local(value: datetime) -> datetime:
+    return value.astimezone(UK) if value.tzinfo else value
+
+
+def govuk_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = _local(value)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    time = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+    return f"{govuk_date(local)} at {time}"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(govuk_date, "date")
+    app.add_template_filter(govuk_datetime, "datetime")

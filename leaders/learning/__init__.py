@@ -1,0 +1,1 @@
+"""The learner's journey: course and lesson pages, progress, knowledge checks and the journal."""

@@ -1,0 +1,381 @@
+"""The learner's journey: what each page needs, in a fixed number of queries, and the writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select
+
+from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Quiz
+from leaders.extensions import db
+from leaders.learning.journal import render_reflection
+from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
+from leaders.timeutil import utcnow
+from leaders.upsert import insert
+
+
+class Status(StrEnum):
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+
+
+@dataclass(frozen=True)
+class LessonState:
+    """What the learner has done with one lesson."""
+
+    first_viewed_at: datetime | None = None
+    last_viewed_at: datetime | None = None
+    completed_at: datetime | None = None
+    version_completed: str | None = None
+
+    @property
+    def status(self) -> Status:
+        if self.completed_at:
+            return Status.COMPLETED
+        return Status.IN_PROGRESS if self.first_viewed_at else Status.NOT_STARTED
+
+    def changed_since_completed(self, lesson: Lesson) -> bool:
+        return bool(self.completed_at) and self.version_completed != lesson.version
+
+    def merged(self, other: LessonState) -> LessonState:
+        """Combine rows for one lesson stored under its current key and an old alias."""
+        return LessonState(
+            first_viewed_at=_earliest(self.first_viewed_at, other.first_viewed_at),
+            last_viewed_at=_latest(self.last_viewed_at, other.last_viewed_at),
+            completed_at=_earliest(self.completed_at, other.completed_at),
+            version_completed=self.version_completed or other.version_completed,
+        )
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return min(x for x in (a, b) if x) if (a or b) else None
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max(x for x in (a, b) if x) if (a or b) else None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A learner's states for a set of lessons, and the figures pages show about them."""
+
+    lessons: tuple[Lesson, ...]
+    states: Mapping[str, LessonState]
+
+    def state(self, lesson: Lesson) -> LessonState:
+        return self.states.get(lesson.key, LessonState())
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for lesson in self.lessons if self.state(lesson).completed_at)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def minutes_left(self) -> int:
+        return sum(lesson.minutes for lesson in self.lessons if not self.state(lesson).completed_at)
+
+    @property
+    def status(self) -> Status:
+        if self.total and self.completed == self.total:
+            return Status.COMPLETED
+        if any(self.state(lesson).first_viewed_at for lesson in self.lessons):
+            return Status.IN_PROGRESS
+        return Status.NOT_STARTED
+
+    def of(self, lessons: Iterable[Lesson]) -> Progress:
+        return Progress(tuple(lessons), self.states)
+
+
+def lesson_states(user_id: int, catalogue: Catalogue, key_prefix: str) -> dict[str, LessonState]:
+    """Every progress row of the learner under a key prefix, mapped to current keys (one query)."""
+    rows = db.session.execute(
+        select(
+            LessonProgress.lesson_key,
+            LessonProgress.first_viewed_at,
+            LessonProgress.last_viewed_at,
+            LessonProgress.completed_at,
+            LessonProgress.version_completed,
+        ).where(LessonProgress.user_id == user_id, LessonProgress.lesson_key.startswith(key_prefix))
+    ).all()
+    states: dict[str, LessonState] = {}
+    for key, first, last, completed, version in rows:
+        canonical = catalogue.canonical_key(key)
+        if canonical is None:
+            continue  # progress on a lesson that no longer exists: kept, not shown
+        state = LessonState(first, last, completed, version)
+        states[canonical] = states[canonical].merged(state) if canonical in states else state
+    return states
+
+
+def course_progress(user_id: int, catalogue: Catalogue, course: Course) -> Progress:
+    prefix = f"{course.key}/"
+    # Aliases may point outside the prefix only if a lesson moved between courses; authors don't.
+    return Progress(course.lessons, lesson_states(user_id, catalogue, prefix))
+
+
+# Lesson page ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizRecord:
+    """A learner's attempts at one quiz."""
+
+    quiz: Quiz
+    attempts: tuple[QuizAttempt, ...] = ()
+
+    @property
+    def latest(self) -> QuizAttempt | None:
+        return self.attempts[-1] if self.attempts else None
+
+    @property
+    def best(self) -> QuizAttempt | None:
+        return max(self.attempts, key=lambda a: (a.score, a.created_at)) if self.attempts else None
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    lesson: Lesson
+    module: Module
+    course: Course
+    state: LessonState
+    quizzes: Mapping[str, QuizRecord]
+    entries: Mapping[str, JournalEntry]
+    previous: Lesson | None
+    next: Lesson | None
+    blocked_by: tuple[Quiz, ...] = field(default=())
+
+    @property
+    def can_complete(self) -> bool:
+        return not self.blocked_by
+
+
+def _all_keys(lesson: Lesson) -> tuple[str, ...]:
+    return (lesson.key, *lesson.aliases)
+
+
+def _fragment_keys(lesson: Lesson, fragment: str) -> list[str]:
+    return [f"{key}#{fragment}" for key in _all_keys(lesson)]
+
+
+def record_view(user_id: int, lesson: Lesson) -> LessonState:
+    """Note that the learner opened the lesson (an upsert: safe under double loads and races)."""
+    now = utcnow()
+    stmt = insert(LessonProgress).values(
+        user_id=user_id, lesson_key=lesson.key, first_viewed_at=now, last_viewed_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "lesson_key"], set_={"last_viewed_at": now}
+    ).returning(
+        LessonProgress.first_viewed_at,
+        LessonProgress.last_viewed_at,
+        LessonProgress.completed_at,
+        LessonProgress.version_completed,
+    )
+    row = db.session.execute(stmt).one()
+    state = LessonState(*row)
+    if lesson.aliases:  # progress kept under an old name counts too (one more query, rare)
+        for old in db.session.execute(
+            select(
+                LessonProgress.first_viewed_at,
+                LessonProgress.last_viewed_at,
+                LessonProgress.completed_at,
+                LessonProgress.version_completed,
+            ).where(
+                LessonProgress.user_id == user_id, LessonProgress.lesson_key.in_(lesson.aliases)
+            )
+        ).all():
+            state = state.merged(LessonState(*old))
+    return state
+
+
+def _quiz_records(user_id: int, lesson: Lesson) -> dict[str, QuizRecord]:
+    if not lesson.quizzes:
+        return {}
+    keys = [k for quiz in lesson.quizzes for k in _fragment_keys(lesson, quiz.id)]
+    attempts = (
+        db.session.execute(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_key.in_(keys))
+            .order_by(QuizAttempt.created_at, QuizAttempt.id)
+        )
+        .scalars()
+        .all()
+    )
+    by_id: dict[str, list[QuizAttempt]] = {quiz.id: [] for quiz in lesson.quizzes}
+    for attempt in attempts:
+        by_id[attempt.quiz_key.partition("#")[2]].append(attempt)
+    return {quiz.id: QuizRecord(quiz, tuple(by_id[quiz.id])) for quiz in lesson.quizzes}
+
+
+def _entries(user_id: int, lesson: Lesson) -> dict[str, JournalEntry]:
+    if not lesson.prompts:
+        return {}
+    keys = [k for prompt in lesson.prompts for k in _fragment_keys(lesson, prompt.id)]
+    entries = db.session.execute(
+        select(JournalEntry).where(
+            JournalEntry.user_id == user_id, JournalEntry.prompt_key.in_(keys)
+        )
+    ).scalars()
+    return {entry.prompt_key.partition("#")[2]: entry for entry in entries}
+
+
+def lesson_page(user_id: int, catalogue: Catalogue, lesson: Lesson) -> LessonPage:
+    """Everything the lesson page shows; records the view. At most three queries."""
+    state = record_view(user_id, lesson)
+    quizzes = _quiz_records(user_id, lesson)
+    entries = _entries(user_id, lesson)
+    db.session.commit()
+    module = catalogue.module(lesson.module_key)
+    course = catalogue.course(lesson.course_key)
+    assert module is not None and course is not None
+    return LessonPage(
+        lesson=lesson,
+        module=module,
+        course=course,
+        state=state,
+        quizzes=quizzes,
+        entries=entries,
+        previous=catalogue.previous_lesson(lesson.key),
+        next=catalogue.next_lesson(lesson.key),
+        blocked_by=_blocking_quizzes(lesson, quizzes),
+    )
+
+
+def _blocking_quizzes(lesson: Lesson, records: Mapping[str, QuizRecord]) -> tuple[Quiz, ...]:
+    """Quizzes with a pass mark that the learner has not yet passed."""
+    return tuple(
+        quiz
+        for quiz in lesson.quizzes
+        if quiz.pass_mark is not None and not (quiz.id in records and records[quiz.id].passed)
+    )
+
+
+# Writes ---------------------------------------------------------------------------------------
+
+
+class NotYetPassed(Exception):
+    """The lesson has a knowledge check with a pass mark that the learner has not reached."""
+
+    def __init__(self, quizzes: tuple[Quiz, ...]) -> None:
+        self.quizzes = quizzes
+        super().__init__(", ".join(q.title for q in quizzes))
+
+
+def complete_lesson(user_id: int, lesson: Lesson) -> None:
+    """Mark the lesson complete at its current version. Idempotent; keeps the first completion time.
+
+    Refused (NotYetPassed) while a knowledge check with a pass mark has not been passed.
+    """
+    blocking = _blocking_quizzes(lesson, _quiz_records(user_id, lesson))
+    if blocking:
+        raise NotYetPassed(blocking)
+    now = utcnow()
+    stmt = insert(LessonProgress).values(
+        user_id=user_id,
+        lesson_key=lesson.key,
+        first_viewed_at=now,
+        last_viewed_at=now,
+        completed_at=now,
+        version_completed=lesson.version,
+    )
+    existing = LessonProgress.__table__.c
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "lesson_key"],
+        set_={
+            "completed_at": func.coalesce(existing.completed_at, stmt.excluded.completed_at),
+            "version_completed": stmt.excluded.version_completed,
+            "last_viewed_at": stmt.excluded.last_viewed_at,
+        },
+    )
+    db.session.execute(stmt)
+    db.session.commit()
+
+
+class AnswerError(ValueError):
+    """The submitted answers cannot be marked: the message says what to do, by question."""
+
+    def __init__(self, missing: list[int]) -> None:
+        self.missing = missing
+        super().__init__(", ".join(map(str, missing)))
+
+
+def mark(quiz: Quiz, answers: Mapping[int, frozenset[int]]) -> tuple[int, list[list[int]]]:
+    """Score answers (question index → chosen option indexes) against the catalogue."""
+    missing = [q.index for q in quiz.questions if not answers.get(q.index)]
+    if missing:
+        raise AnswerError(missing)
+    score = sum(1 for q in quiz.questions if answers[q.index] == q.correct_indexes)
+    return score, [sorted(answers[q.index]) for q in quiz.questions]
+
+
+def submit_quiz(
+    user_id: int, lesson: Lesson, quiz: Quiz, answers: Mapping[int, frozenset[int]]
+) -> QuizAttempt:
+    """Mark and keep an attempt; AnswerError if a question is unanswered."""
+    score, stored = mark(quiz, answers)
+    total = len(quiz.questions)
+    passed = None if quiz.pass_mark is None else 100 * score >= quiz.pass_mark * total
+    attempt = QuizAttempt(
+        user_id=user_id,
+        quiz_key=quiz.key,
+        quiz_version=quiz.version,
+        answers=stored,
+        score=score,
+        total=total,
+        passed=passed,
+    )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def attempt_of(user_id: int, attempt_id: int, quiz: Quiz) -> QuizAttempt | None:
+    """The learner's own attempt at this quiz, or None (someone else's attempt is never shown)."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if (
+        attempt is None
+        or attempt.user_id != user_id
+        or attempt.quiz_key.partition("#")[2] != quiz.id
+    ):
+        return None
+    return attempt
+
+
+def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibility) -> None:
+    """Create or replace the learner's entry for a prompt (an upsert)."""
+    now = utcnow()
+    stmt = insert(JournalEntry).values(
+        user_id=user_id,
+        prompt_key=prompt_key,
+        body=body,
+        body_html=render_reflection(body),
+        visibility=visibility.value,
+        created_at=now,
+        updated_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "prompt_key"],
+        set_={
+            "body": stmt.excluded.body,
+            "body_html": stmt.excluded.body_html,
+            "visibility": stmt.excluded.visibility,
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+    db.session.execute(stmt)
+    db.session.commit()

@@ -1,0 +1,246 @@
+"""Course, module and lesson pages; completing lessons, answering checks, writing the journal."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from leaders.access import signed_in
+from leaders.catalogue.model import Lesson, Quiz
+from leaders.catalogue.store import get_catalogue
+from leaders.learning import overview, services
+from leaders.learning.forms import CompleteForm, CsrfOnlyForm, ReflectionForm
+from leaders.learning.models import Visibility
+from leaders.timeutil import utcnow
+
+bp = Blueprint("learning", __name__)
+
+
+@bp.app_template_global()
+def task_status(status: services.Status) -> dict:
+    """A task list status: plain text once completed, a tag otherwise (the GOV.UK pattern)."""
+    if status == services.Status.COMPLETED:
+        return {"text": "Completed"}
+    colour = "govuk-tag--light-blue" if status == services.Status.IN_PROGRESS else "govuk-tag--grey"
+    return {"tag": {"text": status.value, "classes": colour}}
+
+
+def _course_or_404(course_key: str):
+    course = get_catalogue().course(course_key)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _lesson_or_404(course: str, module: str, lesson: str) -> Lesson:
+    found = get_catalogue().lesson(f"{course}/{module}/{lesson}")
+    if found is None:
+        abort(404)
+    return found
+
+
+def _moved(lesson: Lesson, course: str, module: str, slug: str) -> Response | None:
+    """A permanent redirect when the address uses an old name (alias) of the lesson."""
+    if lesson.key != f"{course}/{module}/{slug}":
+        return redirect(lesson.url, 301)
+    return None
+
+
+@bp.route("/courses")
+@signed_in
+def courses() -> str:
+    catalogue = get_catalogue()
+    page = overview.home(current_user.id, catalogue, tuple(catalogue))
+    return render_template("learning/courses.html", home=page)
+
+
+@bp.route("/courses/<course_key>")
+@signed_in
+def course(course_key: str) -> str:
+    course = _course_or_404(course_key)
+    progress = services.course_progress(current_user.id, get_catalogue(), course)
+    next_lesson = overview.continue_lesson(course, progress)
+    return render_template(
+        "learning/course.html", course=course, progress=progress, next_lesson=next_lesson
+    )
+
+
+@bp.route("/courses/<course_key>/<module_slug>")
+@signed_in
+def module(course_key: str, module_slug: str) -> str:
+    catalogue = get_catalogue()
+    module = catalogue.module(f"{course_key}/{module_slug}")
+    if module is None:
+        abort(404)
+    course = _course_or_404(course_key)
+    progress = services.course_progress(current_user.id, catalogue, course)
+    return render_template(
+        "learning/module.html", course=course, module=module, progress=progress.of(module.lessons)
+    )
+
+
+@bp.route("/courses/<course_key>/<module_slug>/files/<path:filename>")
+@signed_in
+def module_file(course_key: str, module_slug: str, filename: str) -> Response:
+    path = get_catalogue().module_file(course_key, module_slug, filename)
+    if path is None:
+        abort(404)
+    return send_file(path, max_age=3600)
+
+
+def _render_lesson(lesson: Lesson, status: int = 200, **context) -> tuple[str, int]:
+    page = services.lesson_page(current_user.id, get_catalogue(), lesson)
+    shown_attempt = None
+    attempt_id = request.args.get("attempt", type=int)
+    if attempt_id:
+        for record in page.quizzes.values():
+            shown_attempt = shown_attempt or next(
+                (a for a in record.attempts if a.id == attempt_id), None
+            )
+    forms = {
+        prompt.id: context.pop(f"reflection_{prompt.id}", None)
+        or ReflectionForm(
+            prefix=prompt.id,
+            formdata=None,
+            data=_entry_data(page.entries.get(prompt.id)),
+        )
+        for prompt in lesson.prompts
+    }
+    context.setdefault("complete_form", CompleteForm())
+    return (
+        render_template(
+            "learning/lesson.html",
+            page=page,
+            reflection_forms=forms,
+            shown_attempt=shown_attempt,
+            **context,
+        ),
+        status,
+    )
+
+
+def _entry_data(entry) -> dict:
+    if entry is None:
+        return {"visibility": Visibility.PRIVATE.value}
+    return {"body": entry.body, "visibility": entry.visibility}
+
+
+@bp.route("/courses/<course_key>/<module_slug>/<lesson_slug>")
+@signed_in
+def lesson(course_key: str, module_slug: str, lesson_slug: str) -> str | Response | tuple:
+    lesson = _lesson_or_404(course_key, module_slug, lesson_slug)
+    moved = _moved(lesson, course_key, module_slug, lesson_slug)
+    return moved or _render_lesson(lesson)
+
+
+@bp.route("/courses/<course_key>/<module_slug>/<lesson_slug>/complete", methods=["POST"])
+@signed_in
+def complete(course_key: str, module_slug: str, lesson_slug: str) -> Response | tuple:
+    lesson = _lesson_or_404(course_key, module_slug, lesson_slug)
+    form = CompleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.complete_lesson(current_user.id, lesson)
+    except services.NotYetPassed as blocked:
+        quiz = blocked.quizzes[0]
+        errors = [
+            {
+                "text": f"Score at least {quiz.pass_mark}% in the knowledge check before you "
+                "complete this lesson",
+                "href": f"#quiz-{quiz.id}",
+            }
+        ]
+        return _render_lesson(lesson, 200, error_list=errors, complete_form=form)
+    following = get_catalogue().next_lesson(lesson.key)
+    if following is None or following.course_key != lesson.course_key:
+        flash("You have completed the last lesson of this course.", "success")
+        return redirect(url_for("learning.course", course_key=lesson.course_key))
+    return redirect(following.url)
+
+
+def _answers(quiz: Quiz) -> dict[int, frozenset[int]]:
+    """The chosen options per question; 400 for anything a real form cannot send."""
+    answers: dict[int, frozenset[int]] = {}
+    for question in quiz.questions:
+        raw = request.form.getlist(f"q{question.index}")
+        try:
+            chosen = frozenset(int(value) for value in raw)
+        except ValueError:
+            abort(400)
+        if any(not 0 <= i < len(question.options) for i in chosen):
+            abort(400)
+        if not question.multiple and len(chosen) > 1:
+            abort(400)
+        answers[question.index] = chosen
+    return answers
+
+
+@bp.route("/courses/<course_key>/<module_slug>/<lesson_slug>/checks/<quiz_id>", methods=["POST"])
+@signed_in
+def answer_quiz(
+    course_key: str, module_slug: str, lesson_slug: str, quiz_id: str
+) -> Response | tuple:
+    lesson = _lesson_or_404(course_key, module_slug, lesson_slug)
+    quiz = next((q for q in lesson.quizzes if q.id == quiz_id), None)
+    if quiz is None:
+        abort(404)
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    answers = _answers(quiz)
+    try:
+        attempt = services.submit_quiz(current_user.id, lesson, quiz, answers)
+    except services.AnswerError as error:
+        errors = [
+            {"text": f"Answer question {n}", "href": f"#quiz-{quiz.id}-q{n}"} for n in error.missing
+        ]
+        return _render_lesson(lesson, 200, error_list=errors, chosen={quiz.id: answers})
+    return redirect(f"{lesson.url}?attempt={attempt.id}#quiz-{quiz.id}")
+
+
+@bp.route("/courses/<course_key>/<module_slug>/<lesson_slug>/journal/<prompt_id>", methods=["POST"])
+@signed_in
+def reflect(
+    course_key: str, module_slug: str, lesson_slug: str, prompt_id: str
+) -> Response | tuple:
+    lesson = _lesson_or_404(course_key, module_slug, lesson_slug)
+    prompt = next((p for p in lesson.prompts if p.id == prompt_id), None)
+    if prompt is None:
+        abort(404)
+    form = ReflectionForm(prefix=prompt.id)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _render_lesson(lesson, 200, form=form, **{f"reflection_{prompt.id}": form})
+    services.save_reflection(
+        current_user.id, prompt.key, form.body.data, Visibility(form.visibility.data)
+    )
+    flash(f"Your reflection is saved. {Visibility(form.visibility.data).readers}", "success")
+    return redirect(f"{lesson.url}#prompt-{prompt.id}")
+
+
+@bp.route("/journal")
+@signed_in
+def journal() -> str:
+    sections = overview.journal(current_user.id, get_catalogue())
+    return render_template("learning/journal.html", sections=sections)
+
+
+@bp.route("/journal/download")
+@signed_in
+def journal_download() -> Response:
+    sections = overview.journal(current_user.id, get_catalogue())
+    text = overview.journal_markdown(current_user.name, sections, utcnow())
+    response = Response(text, mimetype="text/markdown")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-journal.md"'
+    return response

@@ -1,0 +1,93 @@
+"""Lesson, course, module and home pages issue a fixed number of queries whatever the course size."""
+
+import pytest
+
+from tests.conftest import make_app, sign_in
+from tests.content_tree import write_course
+from tests.factories import make_user
+from tests.helpers import form_token
+
+SMALL = ("sample-course", "going-further", "mapping-your-place")
+
+
+@pytest.fixture
+def big_app(tmp_path, migrated_url):
+    app = make_app(migrated_url, CONTENT_DIR=str(write_course(tmp_path, modules=8, lessons=10)))
+    with app.app_context():
+        yield app
+        from leaders.extensions import db
+        from tests.conftest import _empty_tables
+
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _signed_in_client(app):
+    client = app.test_client()
+    user = make_user()
+    assert sign_in(client, user).status_code == 302
+    return client
+
+
+def _with_history(client, lesson_url):
+    """Some progress, an attempt and a journal entry, so every query has rows to read."""
+    page = client.get(lesson_url)
+    token = form_token(page)
+    client.post(f"{lesson_url}/checks/check", data={"q1": ["0"], "csrf_token": token})
+    client.post(
+        f"{lesson_url}/journal/think",
+        data={"think-csrf_token": token, "think-body": "Notes", "think-visibility": "private"},
+    )
+    client.post(f"{lesson_url}/complete", data={"csrf_token": token})
+
+
+def test_lesson_page_queries_do_not_grow_with_the_course(app, big_app):
+    small_client = _signed_in_client(app)
+    small = _count(app, small_client, "/courses/{}/{}/{}".format(*SMALL))
+
+    big_client = _signed_in_client(big_app)
+    for m in range(1, 4):
+        _with_history(big_client, f"/courses/big-course/module-{m}/lesson-1")
+    big = _count(big_app, big_client, "/courses/big-course/module-5/lesson-3")
+    assert small == big == 4  # user, progress upsert, attempts, journal entries
+
+
+def _count(app, client, path):
+    from sqlalchemy import event
+
+    from leaders.extensions import db
+
+    client.get(path)
+    statements = []
+
+    def listener(*args):
+        statements.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+@pytest.mark.parametrize(
+    ("small_path", "big_path", "expected"),
+    [
+        ("/courses/sample-course", "/courses/big-course", 2),
+        ("/courses/sample-course/first-steps", "/courses/big-course/module-4", 2),
+        ("/home", "/home", 4),
+        ("/journal", "/journal", 2),
+    ],
+)
+def test_other_pages_issue_a_fixed_number_of_queries(app, big_app, small_path, big_path, expected):
+    small_client = _signed_in_client(app)
+    small = _count(app, small_client, small_path)
+    big_client = _signed_in_client(big_app)
+    for m in range(1, 6):
+        _with_history(big_client, f"/courses/big-course/module-{m}/lesson-2")
+    big = _count(big_app, big_client, big_path)
+    assert small == big == expected
