@@ -240,13 +240,10 @@ def lesson_page(user_id: int, catalogue: Catalogue, lesson: Lesson) -> LessonPag
     quizzes = _quiz_records(user_id, lesson)
     entries = _entries(user_id, lesson)
     db.session.commit()
-    module = catalogue.module(lesson.module_key)
-    course = catalogue.course(lesson.course_key)
-    assert module is not None and course is not None
     return LessonPage(
         lesson=lesson,
-        module=module,
-        course=course,
+        module=catalogue.modules[lesson.module_key],
+        course=catalogue.courses[lesson.course_key],
         state=state,
         quizzes=quizzes,
         entries=entries,
