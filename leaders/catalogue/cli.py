@@ -1,0 +1,108 @@
+"""``flask content check`` and ``flask content list``.
+
+Both read the folder directly, never through the app: ``content_cli`` is a Flask plugin command
+(see pyproject.toml), which Flask finds without building the app. So they work even when the content
+is broken, which would stop the app from starting.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .loader import build
+from .model import Catalogue, Problem, display_path
+
+content_cli = click.Group("content", help="Check and list the course content.")
+
+_DIRECTORY = click.argument(
+    "directory", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+
+
+def _directory(directory: Path | None) -> Path:
+    """DIR if given, else CONTENT_DIR from the environment, else the project's content/ folder."""
+    if directory is not None:
+        return directory
+    from config import Config
+
+    return Path(os.environ.get("CONTENT_DIR") or Config.CONTENT_DIR)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def _report(problems: list[Problem], where: str) -> None:
+    for problem in problems:
+        click.echo(problem.format())
+    click.echo(f"Found {_plural(len(problems), 'problem')} in {where}.")
+
+
+@content_cli.command("check")
+@_DIRECTORY
+def check_command(directory: Path | None) -> None:
+    """Check every content file and list every problem (exit status 1 if there are any)."""
+    folder = _directory(directory)
+    where = display_path(folder.absolute())
+    catalogue, problems = build(folder)
+    if problems or catalogue is None:
+        _report(problems, where)
+        raise SystemExit(1)
+    modules = sum(len(course.modules) for course in catalogue)
+    click.echo(
+        f"Content in {where} is valid: {_plural(len(catalogue.courses), 'course')}, "
+        f"{_plural(modules, 'module')}, {_plural(len(catalogue.lessons), 'lesson')}."
+    )
+
+
+@content_cli.command("list")
+@_DIRECTORY
+def list_command(directory: Path | None) -> None:
+    """Show every course, module and lesson with keys, versions, word counts and minutes."""
+    folder = _directory(directory)
+    catalogue, problems = build(folder)
+    if problems or catalogue is None:
+        _report(problems, display_path(folder.absolute()))
+        raise SystemExit(1)
+    click.echo(format_tree(catalogue))
+
+
+def format_tree(catalogue: Catalogue) -> str:
+    """The catalogue as an indented tree, with totals for each module and course."""
+    width = max((len(key) for key in catalogue.lessons), default=0)
+    lines = []
+    for course in catalogue:
+        lines.append(
+            f"{course.key}  {course.title}  ({_plural(len(course.lessons), 'lesson')}, "
+            f"{_plural(course.word_count, 'word')}, {course.minutes} min)"
+        )
+        for module in course.modules:
+            lines.append(
+                f"  {module.key}  {module.title}  ({_plural(len(module.lessons), 'lesson')}, "
+                f"{_plural(module.word_count, 'word')}, {module.minutes} min)"
+            )
+            for lesson in module.lessons:
+                extras = []
+                if lesson.quizzes:
+                    count = len(lesson.quizzes)
+                    extras.append(f"{count} {'quiz' if count == 1 else 'quizzes'}")
+                if lesson.prompts:
+                    extras.append(_plural(len(lesson.prompts), "prompt"))
+                if lesson.aliases:
+                    extras.append("aliases: " + ", ".join(lesson.aliases))
+                extra = f"  [{'; '.join(extras)}]" if extras else ""
+                lines.append(
+                    f"    {lesson.key:<{width}}  {lesson.version}  {lesson.word_count:>6,} words  "
+                    f"{lesson.minutes:>3} min  {lesson.title}{extra}"
+                )
+    total_words = sum(course.word_count for course in catalogue)
+    total_minutes = sum(course.minutes for course in catalogue)
+    lines.append(
+        f"Total: {_plural(len(catalogue.courses), 'course')}, "
+        f"{_plural(len(catalogue.modules), 'module')}, {_plural(len(catalogue.lessons), 'lesson')}, "
+        f"{_plural(total_words, 'word')}, {total_minutes} min."
+    )
+    return "\n".join(lines)
