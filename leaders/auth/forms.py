@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from leaders.auth.passwords import password_problem
+from leaders.widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 

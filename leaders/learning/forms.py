@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from leaders.learning.journal import MAX_LENGTH
 from leaders.learning.models import VISIBILITY_LABELS, Visibility
+from leaders.widgets import GovRadioInput, GovSubmitInput, GovTextArea
+
+#: Form prefixes keep field ids apart from heading ids in lesson content (which never start "app-").
+COMPLETE_PREFIX = "app-complete"
+
+
+def reflection_prefix(prompt_id: str) -> str:
+    return f"app-{prompt_id}"
 
 
 class ReflectionForm(FlaskForm):

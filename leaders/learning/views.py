@@ -19,7 +19,13 @@ from leaders.access import signed_in
 from leaders.catalogue.model import Lesson, Quiz
 from leaders.catalogue.store import get_catalogue
 from leaders.learning import overview, services
-from leaders.learning.forms import CompleteForm, CsrfOnlyForm, ReflectionForm
+from leaders.learning.forms import (
+    COMPLETE_PREFIX,
+    CompleteForm,
+    CsrfOnlyForm,
+    ReflectionForm,
+    reflection_prefix,
+)
 from leaders.learning.models import Visibility
 from leaders.timeutil import utcnow
 
@@ -110,13 +116,13 @@ def _render_lesson(lesson: Lesson, status: int = 200, **context) -> tuple[str, i
     forms = {
         prompt.id: context.pop(f"reflection_{prompt.id}", None)
         or ReflectionForm(
-            prefix=prompt.id,
+            prefix=reflection_prefix(prompt.id),
             formdata=None,
             data=_entry_data(page.entries.get(prompt.id)),
         )
         for prompt in lesson.prompts
     }
-    context.setdefault("complete_form", CompleteForm())
+    context.setdefault("complete_form", CompleteForm(prefix=COMPLETE_PREFIX))
     return (
         render_template(
             "learning/lesson.html",
@@ -147,7 +153,7 @@ def lesson(course_key: str, module_slug: str, lesson_slug: str) -> str | Respons
 @signed_in
 def complete(course_key: str, module_slug: str, lesson_slug: str) -> Response | tuple:
     lesson = _lesson_or_404(course_key, module_slug, lesson_slug)
-    form = CompleteForm()
+    form = CompleteForm(prefix=COMPLETE_PREFIX)
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -158,7 +164,7 @@ def complete(course_key: str, module_slug: str, lesson_slug: str) -> Response | 
             {
                 "text": f"Score at least {quiz.pass_mark}% in the knowledge check before you "
                 "complete this lesson",
-                "href": f"#quiz-{quiz.id}",
+                "href": f"#app-quiz-{quiz.id}",
             }
         ]
         return _render_lesson(lesson, 200, error_list=errors, complete_form=form)
@@ -202,10 +208,11 @@ def answer_quiz(
         attempt = services.submit_quiz(current_user.id, lesson, quiz, answers)
     except services.AnswerError as error:
         errors = [
-            {"text": f"Answer question {n}", "href": f"#quiz-{quiz.id}-q{n}"} for n in error.missing
+            {"text": f"Answer question {n}", "href": f"#app-quiz-{quiz.id}-q{n}"}
+            for n in error.missing
         ]
         return _render_lesson(lesson, 200, error_list=errors, chosen={quiz.id: answers})
-    return redirect(f"{lesson.url}?attempt={attempt.id}#quiz-{quiz.id}")
+    return redirect(f"{lesson.url}?attempt={attempt.id}#app-quiz-{quiz.id}")
 
 
 @bp.route("/courses/<course_key>/<module_slug>/<lesson_slug>/journal/<prompt_id>", methods=["POST"])
@@ -217,7 +224,7 @@ def reflect(
     prompt = next((p for p in lesson.prompts if p.id == prompt_id), None)
     if prompt is None:
         abort(404)
-    form = ReflectionForm(prefix=prompt.id)
+    form = ReflectionForm(prefix=reflection_prefix(prompt.id))
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
@@ -226,7 +233,7 @@ def reflect(
         current_user.id, prompt.key, form.body.data, Visibility(form.visibility.data)
     )
     flash(f"Your reflection is saved. {Visibility(form.visibility.data).readers}", "success")
-    return redirect(f"{lesson.url}#prompt-{prompt.id}")
+    return redirect(f"{lesson.url}#app-prompt-{prompt.id}")
 
 
 @bp.route("/journal")

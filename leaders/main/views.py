@@ -30,6 +30,13 @@ def home() -> str:
     return render_template("main/home.html", home=page)
 
 
+@bp.route("/healthz")
+@public
+def healthz() -> Response:
+    """For load balancers and the benchmarks: the app is up. Touches nothing."""
+    return Response("ok\n", mimetype="text/plain")
+
+
 @bp.route("/accessibility")
 @public
 def accessibility() -> str:

@@ -16,9 +16,9 @@ def _write(client, body, visibility="private", prompt=PROMPT):
     return client.post(
         f"{MAPPING}/journal/{prompt}",
         data={
-            f"{prompt}-csrf_token": form_token(page),
-            f"{prompt}-body": body,
-            f"{prompt}-visibility": visibility,
+            f"app-{prompt}-csrf_token": form_token(page),
+            f"app-{prompt}-body": body,
+            f"app-{prompt}-visibility": visibility,
         },
     )
 
@@ -43,7 +43,7 @@ def test_write_then_edit_keeps_one_entry(learner_client, db):
 
 def test_private_is_the_default(learner_client):
     html = learner_client.get(MAPPING).get_data(as_text=True)
-    assert 'name="who-is-missing-visibility" type="radio" value="private" checked' in html
+    assert 'name="app-who-is-missing-visibility" type="radio" value="private" checked' in html
 
 
 def test_empty_reflection_shows_an_error_and_saves_nothing(learner_client, db):
@@ -63,7 +63,7 @@ def test_unknown_visibility_is_refused(learner_client, db):
 def test_reflection_without_csrf_is_refused(learner_client, db):
     response = learner_client.post(
         f"{MAPPING}/journal/{PROMPT}",
-        data={f"{PROMPT}-body": "x", f"{PROMPT}-visibility": "private"},
+        data={f"app-{PROMPT}-body": "x", f"app-{PROMPT}-visibility": "private"},
     )
     assert response.status_code == 400
     assert db.session.execute(select(JournalEntry)).first() is None

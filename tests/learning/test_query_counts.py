@@ -37,9 +37,13 @@ def _with_history(client, lesson_url):
     client.post(f"{lesson_url}/checks/check", data={"q1": ["0"], "csrf_token": token})
     client.post(
         f"{lesson_url}/journal/think",
-        data={"think-csrf_token": token, "think-body": "Notes", "think-visibility": "private"},
+        data={
+            "app-think-csrf_token": token,
+            "app-think-body": "Notes",
+            "app-think-visibility": "private",
+        },
     )
-    client.post(f"{lesson_url}/complete", data={"csrf_token": token})
+    client.post(f"{lesson_url}/complete", data={"app-complete-csrf_token": token})
 
 
 def test_lesson_page_queries_do_not_grow_with_the_course(app, big_app):
