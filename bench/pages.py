@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LESSON = "/courses/leading-your-place/your-place-as-a-system/mapping-the-public-bodies-in-a-place"
+LESSON = "/courses/leading-your-place/skills-and-aspiration/keeping-young-people-in-the-place"
 EMAIL, PASSWORD = "bench@example.org", "bench-harbour-lantern-copper"
 
 

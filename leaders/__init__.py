@@ -12,6 +12,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS, Config
+from leaders.templating import LeadersTemplate
 
 
 def create_app(
@@ -56,6 +57,7 @@ def _register_templates(app: Flask) -> None:
             ),
         ]
     )
+    app.jinja_env.template_class = LeadersTemplate
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)

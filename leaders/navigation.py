@@ -27,6 +27,23 @@ ENTRIES: list[NavEntry] = [
 ]
 
 
+_fixed_urls: dict[tuple[str, str, str], str] = {}
+
+
+def fixed_url(endpoint: str, filename: str = "") -> str:
+    """url_for for an address with no variable parts (static files, menu pages), worked out once.
+
+    Every page draws a dozen of these; url_for builds each one again on every request.
+    """
+    key = (request.script_root, endpoint, filename)
+    url = _fixed_urls.get(key)
+    if url is None:
+        url = _fixed_urls[key] = (
+            url_for(endpoint, filename=filename) if filename else url_for(endpoint)
+        )
+    return url
+
+
 def navigation_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
@@ -37,7 +54,7 @@ def navigation_items() -> list[dict]:
             continue
         items.append(
             {
-                "href": url_for(entry.endpoint),
+                "href": fixed_url(entry.endpoint),
                 "text": entry.text,
                 "active": any(endpoint.startswith(s) for s in entry.section),
             }
@@ -47,7 +64,7 @@ def navigation_items() -> list[dict]:
 
 def footer_links() -> list[dict]:
     return [
-        {"href": url_for("main.accessibility"), "text": "Accessibility statement"},
+        {"href": fixed_url("main.accessibility"), "text": "Accessibility statement"},
     ]
 
 
@@ -55,3 +72,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(
         lambda: {"navigation_items": navigation_items, "footer_links": footer_links}
     )
+    app.add_template_global(fixed_url)

@@ -6,12 +6,12 @@ import logging
 from datetime import timedelta
 
 from flask import render_template, url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from leaders import mail
 from leaders.auth import tokens
-from leaders.auth.models import Role, User
+from leaders.auth.models import Role, SignedInUser, User
 from leaders.extensions import db
 from leaders.timeutil import as_utc, utcnow
 
@@ -43,6 +43,17 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+_signed_in_query = select(*SignedInUser.COLUMNS).where(User.id == bindparam("id"))
+
+
+def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
+    """The active user with this id whose sessions have not been ended since this one began."""
+    row = db.session.connection().execute(_signed_in_query, {"id": user_id}).first()
+    if row is None or row.session_version != session_version or not row.active:
+        return None
+    return SignedInUser(row)
+
+
 def record_sign_in(user: User) -> None:
     now = utcnow()
     user.last_sign_in_at = now
@@ -50,12 +61,12 @@ def record_sign_in(user: User) -> None:
     db.session.commit()
 
 
-def touch_last_active(user: User) -> None:
+def touch_last_active(user: SignedInUser) -> None:
     """Note that the user is active, at most once every few minutes (it is a write)."""
     now = utcnow()
     last = as_utc(user.last_active_at)
     if last is None or now - last >= LAST_ACTIVE_RESOLUTION:
-        user.last_active_at = now
+        db.session.execute(update(User).where(User.id == user.id).values(last_active_at=now))
         db.session.commit()
 
 

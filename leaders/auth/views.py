@@ -20,9 +20,9 @@ from werkzeug.wrappers import Response
 from leaders.access import public, signed_in
 from leaders.auth import services
 from leaders.auth.forms import NewPasswordForm, RequestResetForm, SignInForm
-from leaders.auth.models import User
+from leaders.auth.models import SignedInUser
 from leaders.auth.tokens import TokenError
-from leaders.extensions import db, limiter, login_manager
+from leaders.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__)
 
@@ -32,14 +32,11 @@ def _sign_in_limit() -> str:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(user_id: str) -> SignedInUser | None:
     user_part, _, version = user_id.partition(".")
     if not user_part.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_part))
-    if user is None or user.session_version != int(version) or not user.active:
-        return None
-    return user
+    return services.signed_in_user(int(user_part), int(version))
 
 
 @bp.before_app_request

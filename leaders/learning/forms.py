@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,11 +14,9 @@ from leaders.learning.journal import MAX_LENGTH
 from leaders.learning.models import VISIBILITY_LABELS, Visibility
 from leaders.widgets import GovRadioInput, GovSubmitInput, GovTextArea
 
-#: Form prefixes keep field ids apart from heading ids in lesson content (which never start "app-").
-COMPLETE_PREFIX = "app-complete"
-
 
 def reflection_prefix(prompt_id: str) -> str:
+    """Keeps field ids apart from heading ids in lesson content, which never start "app-"."""
     return f"app-{prompt_id}"
 
 
@@ -41,9 +42,35 @@ class ReflectionForm(FlaskForm):
     submit = SubmitField("Save reflection", widget=GovSubmitInput())
 
 
-class CompleteForm(FlaskForm):
-    submit = SubmitField("Mark as complete and continue", widget=GovSubmitInput())
-
-
 class CsrfOnlyForm(FlaskForm):
     """A form with no fields of its own: checks the CSRF token of a POST whose fields are parsed by hand."""
+
+
+@dataclass(frozen=True)
+class ReflectionDraft:
+    """What a journal form on the lesson page shows: the saved entry, or a rejected submission.
+
+    The page draws the fields by hand (they are on every lesson page), so it needs only this.
+    """
+
+    body: str = ""
+    visibility: str = Visibility.PRIVATE.value
+    body_error: str = ""
+    visibility_error: str = ""
+
+    @classmethod
+    def of(cls, entry: Any) -> ReflectionDraft:
+        return cls() if entry is None else cls(entry.body, entry.visibility)
+
+    @classmethod
+    def of_form(cls, form: ReflectionForm) -> ReflectionDraft:
+        return cls(
+            form.body.data or "",
+            form.visibility.data or "",
+            form.body.errors[0] if form.body.errors else "",
+            form.visibility.errors[0] if form.visibility.errors else "",
+        )
+
+
+VISIBILITY_CHOICES = tuple((v.value, VISIBILITY_LABELS[v]) for v in Visibility)
+BODY_HINT = ReflectionForm.body.kwargs["description"]

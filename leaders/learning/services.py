@@ -6,10 +6,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Quiz
+from leaders.db_types import UTCDateTime
 from leaders.extensions import db
 from leaders.learning.journal import render_reflection
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
@@ -132,14 +134,14 @@ class QuizRecord:
     """A learner's attempts at one quiz."""
 
     quiz: Quiz
-    attempts: tuple[QuizAttempt, ...] = ()
+    attempts: tuple[Attempt, ...] = ()
 
     @property
-    def latest(self) -> QuizAttempt | None:
+    def latest(self) -> Attempt | None:
         return self.attempts[-1] if self.attempts else None
 
     @property
-    def best(self) -> QuizAttempt | None:
+    def best(self) -> Attempt | None:
         return max(self.attempts, key=lambda a: (a.score, a.created_at)) if self.attempts else None
 
     @property
@@ -154,7 +156,7 @@ class LessonPage:
     course: Course
     state: LessonState
     quizzes: Mapping[str, QuizRecord]
-    entries: Mapping[str, JournalEntry]
+    entries: Mapping[str, Any]
     previous: Lesson | None
     next: Lesson | None
     blocked_by: tuple[Quiz, ...] = field(default=())
@@ -172,30 +174,41 @@ def _fragment_keys(lesson: Lesson, fragment: str) -> list[str]:
     return [f"{key}#{fragment}" for key in _all_keys(lesson)]
 
 
+_PROGRESS_COLUMNS = (
+    LessonProgress.first_viewed_at,
+    LessonProgress.last_viewed_at,
+    LessonProgress.completed_at,
+    LessonProgress.version_completed,
+)
+_view_upserts: dict[str, Any] = {}
+
+
+def _view_upsert() -> Any:
+    """The upsert a lesson view runs, built once per database kind (it is on every lesson page)."""
+    dialect = db.session.get_bind().dialect.name
+    stmt = _view_upserts.get(dialect)
+    if stmt is None:
+        now = bindparam("now", type_=UTCDateTime())
+        values = insert(LessonProgress).values(
+            user_id=bindparam("user_id"),
+            lesson_key=bindparam("lesson_key"),
+            first_viewed_at=now,
+            last_viewed_at=now,
+        )
+        stmt = _view_upserts[dialect] = values.on_conflict_do_update(
+            index_elements=["user_id", "lesson_key"],
+            set_={"last_viewed_at": values.excluded.last_viewed_at},
+        ).returning(*_PROGRESS_COLUMNS)
+    return stmt
+
+
 def record_view(user_id: int, lesson: Lesson) -> LessonState:
     """Note that the learner opened the lesson (an upsert: safe under double loads and races)."""
-    now = utcnow()
-    stmt = insert(LessonProgress).values(
-        user_id=user_id, lesson_key=lesson.key, first_viewed_at=now, last_viewed_at=now
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["user_id", "lesson_key"], set_={"last_viewed_at": now}
-    ).returning(
-        LessonProgress.first_viewed_at,
-        LessonProgress.last_viewed_at,
-        LessonProgress.completed_at,
-        LessonProgress.version_completed,
-    )
-    row = db.session.execute(stmt).one()
-    state = LessonState(*row)
+    params = {"user_id": user_id, "lesson_key": lesson.key, "now": utcnow()}
+    state = LessonState(*db.session.connection().execute(_view_upsert(), params).one())
     if lesson.aliases:  # progress kept under an old name counts too (one more query, rare)
         for old in db.session.execute(
-            select(
-                LessonProgress.first_viewed_at,
-                LessonProgress.last_viewed_at,
-                LessonProgress.completed_at,
-                LessonProgress.version_completed,
-            ).where(
+            select(*_PROGRESS_COLUMNS).where(
                 LessonProgress.user_id == user_id, LessonProgress.lesson_key.in_(lesson.aliases)
             )
         ).all():
@@ -203,35 +216,68 @@ def record_view(user_id: int, lesson: Lesson) -> LessonState:
     return state
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """A quiz attempt as pages show it (read as plain columns: lesson pages load many)."""
+
+    id: int
+    quiz_key: str
+    quiz_version: str
+    answers: list
+    score: int
+    total: int
+    passed: bool | None
+    created_at: datetime
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score / self.total) if self.total else 0
+
+
+# Lesson pages run these on every view: built once, with parameters.
+_attempts_query = (
+    select(
+        QuizAttempt.id,
+        QuizAttempt.quiz_key,
+        QuizAttempt.quiz_version,
+        QuizAttempt.answers,
+        QuizAttempt.score,
+        QuizAttempt.total,
+        QuizAttempt.passed,
+        QuizAttempt.created_at,
+    )
+    .where(
+        QuizAttempt.user_id == bindparam("user_id"),
+        QuizAttempt.quiz_key.in_(bindparam("keys", expanding=True)),
+    )
+    .order_by(QuizAttempt.created_at, QuizAttempt.id)
+)
+_entries_query = select(
+    JournalEntry.prompt_key, JournalEntry.body, JournalEntry.visibility, JournalEntry.updated_at
+).where(
+    JournalEntry.user_id == bindparam("user_id"),
+    JournalEntry.prompt_key.in_(bindparam("keys", expanding=True)),
+)
+
+
 def _quiz_records(user_id: int, lesson: Lesson) -> dict[str, QuizRecord]:
     if not lesson.quizzes:
         return {}
     keys = [k for quiz in lesson.quizzes for k in _fragment_keys(lesson, quiz.id)]
-    attempts = (
-        db.session.execute(
-            select(QuizAttempt)
-            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_key.in_(keys))
-            .order_by(QuizAttempt.created_at, QuizAttempt.id)
-        )
-        .scalars()
-        .all()
-    )
-    by_id: dict[str, list[QuizAttempt]] = {quiz.id: [] for quiz in lesson.quizzes}
-    for attempt in attempts:
+    rows = db.session.connection().execute(_attempts_query, {"user_id": user_id, "keys": keys})
+    by_id: dict[str, list[Attempt]] = {quiz.id: [] for quiz in lesson.quizzes}
+    for attempt in (Attempt(*row) for row in rows):
         by_id[attempt.quiz_key.partition("#")[2]].append(attempt)
     return {quiz.id: QuizRecord(quiz, tuple(by_id[quiz.id])) for quiz in lesson.quizzes}
 
 
-def _entries(user_id: int, lesson: Lesson) -> dict[str, JournalEntry]:
+def _entries(user_id: int, lesson: Lesson) -> dict[str, Any]:
+    """The learner's entries for the lesson's prompts, by prompt id (rows: body, visibility, …)."""
     if not lesson.prompts:
         return {}
     keys = [k for prompt in lesson.prompts for k in _fragment_keys(lesson, prompt.id)]
-    entries = db.session.execute(
-        select(JournalEntry).where(
-            JournalEntry.user_id == user_id, JournalEntry.prompt_key.in_(keys)
-        )
-    ).scalars()
-    return {entry.prompt_key.partition("#")[2]: entry for entry in entries}
+    rows = db.session.connection().execute(_entries_query, {"user_id": user_id, "keys": keys})
+    return {row.prompt_key.partition("#")[2]: row for row in rows}
 
 
 def lesson_page(user_id: int, catalogue: Catalogue, lesson: Lesson) -> LessonPage:
@@ -338,18 +384,6 @@ def submit_quiz(
     )
     db.session.add(attempt)
     db.session.commit()
-    return attempt
-
-
-def attempt_of(user_id: int, attempt_id: int, quiz: Quiz) -> QuizAttempt | None:
-    """The learner's own attempt at this quiz, or None (someone else's attempt is never shown)."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if (
-        attempt is None
-        or attempt.user_id != user_id
-        or attempt.quiz_key.partition("#")[2] != quiz.id
-    ):
-        return None
     return attempt
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -13,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from leaders.access import signed_in
@@ -20,9 +22,10 @@ from leaders.catalogue.model import Lesson, Quiz
 from leaders.catalogue.store import get_catalogue
 from leaders.learning import overview, services
 from leaders.learning.forms import (
-    COMPLETE_PREFIX,
-    CompleteForm,
+    BODY_HINT,
+    VISIBILITY_CHOICES,
     CsrfOnlyForm,
+    ReflectionDraft,
     ReflectionForm,
     reflection_prefix,
 )
@@ -30,6 +33,30 @@ from leaders.learning.models import Visibility
 from leaders.timeutil import utcnow
 
 bp = Blueprint("learning", __name__)
+
+
+_BLANK_QUIZZES: dict[tuple[str, str], Markup] = {}
+
+
+@bp.app_template_global()
+def blank_quiz_questions(quiz: Quiz) -> Markup:
+    """A quiz's unanswered questions: identical for every learner, so rendered once per version."""
+    key = (quiz.key, quiz.version)
+    html = _BLANK_QUIZZES.get(key)
+    if html is None:
+        module = current_app.jinja_env.get_template("learning/_quiz_questions.html").module
+        html = _BLANK_QUIZZES[key] = Markup(module.quiz_questions(quiz, {}))  # noqa: S704 (autoescaped)
+    return html
+
+
+# Globals, not context: the journal form is drawn by an imported macro, which sees only globals.
+bp.add_app_template_global(VISIBILITY_CHOICES, "visibility_choices")
+bp.add_app_template_global(BODY_HINT, "reflection_hint")
+
+
+@bp.app_template_global()
+def visibility_readers(value: str) -> str:
+    return Visibility(value).readers
 
 
 @bp.app_template_global()
@@ -113,32 +140,21 @@ def _render_lesson(lesson: Lesson, status: int = 200, **context) -> tuple[str, i
             shown_attempt = shown_attempt or next(
                 (a for a in record.attempts if a.id == attempt_id), None
             )
-    forms = {
+    drafts = {
         prompt.id: context.pop(f"reflection_{prompt.id}", None)
-        or ReflectionForm(
-            prefix=reflection_prefix(prompt.id),
-            formdata=None,
-            data=_entry_data(page.entries.get(prompt.id)),
-        )
+        or ReflectionDraft.of(page.entries.get(prompt.id))
         for prompt in lesson.prompts
     }
-    context.setdefault("complete_form", CompleteForm(prefix=COMPLETE_PREFIX))
     return (
         render_template(
             "learning/lesson.html",
             page=page,
-            reflection_forms=forms,
+            reflection_drafts=drafts,
             shown_attempt=shown_attempt,
             **context,
         ),
         status,
     )
-
-
-def _entry_data(entry) -> dict:
-    if entry is None:
-        return {"visibility": Visibility.PRIVATE.value}
-    return {"body": entry.body, "visibility": entry.visibility}
 
 
 @bp.route("/courses/<course_key>/<module_slug>/<lesson_slug>")
@@ -153,8 +169,7 @@ def lesson(course_key: str, module_slug: str, lesson_slug: str) -> str | Respons
 @signed_in
 def complete(course_key: str, module_slug: str, lesson_slug: str) -> Response | tuple:
     lesson = _lesson_or_404(course_key, module_slug, lesson_slug)
-    form = CompleteForm(prefix=COMPLETE_PREFIX)
-    if not form.validate_on_submit():
+    if not CsrfOnlyForm().validate_on_submit():
         abort(400)
     try:
         services.complete_lesson(current_user.id, lesson)
@@ -167,7 +182,7 @@ def complete(course_key: str, module_slug: str, lesson_slug: str) -> Response | 
                 "href": f"#app-quiz-{quiz.id}",
             }
         ]
-        return _render_lesson(lesson, 200, error_list=errors, complete_form=form)
+        return _render_lesson(lesson, 200, error_list=errors)
     following = get_catalogue().next_lesson(lesson.key)
     if following is None or following.course_key != lesson.course_key:
         flash("You have completed the last lesson of this course.", "success")
@@ -228,7 +243,8 @@ def reflect(
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
-        return _render_lesson(lesson, 200, form=form, **{f"reflection_{prompt.id}": form})
+        draft = ReflectionDraft.of_form(form)
+        return _render_lesson(lesson, 200, form=form, **{f"reflection_{prompt.id}": draft})
     services.save_reflection(
         current_user.id, prompt.key, form.body.data, Visibility(form.visibility.data)
     )

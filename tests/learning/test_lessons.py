@@ -13,7 +13,7 @@ MAPPING = f"{COURSE}/going-further/mapping-your-place"
 
 def _complete(client, lesson_url):
     page = client.get(lesson_url)
-    return client.post(f"{lesson_url}/complete", data={"app-complete-csrf_token": form_token(page)})
+    return client.post(f"{lesson_url}/complete", data={"csrf_token": form_token(page)})
 
 
 def test_course_page_lists_modules_and_lessons_with_status(learner_client):

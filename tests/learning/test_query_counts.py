@@ -43,7 +43,7 @@ def _with_history(client, lesson_url):
             "app-think-visibility": "private",
         },
     )
-    client.post(f"{lesson_url}/complete", data={"app-complete-csrf_token": token})
+    client.post(f"{lesson_url}/complete", data={"csrf_token": token})
 
 
 def test_lesson_page_queries_do_not_grow_with_the_course(app, big_app):

@@ -58,9 +58,7 @@ def test_best_and_latest_scores(learner_client):
 
 def test_pass_mark_gates_completion(learner_client, db):
     page = learner_client.get(TOGETHER)
-    response = learner_client.post(
-        f"{TOGETHER}/complete", data={"app-complete-csrf_token": form_token(page)}
-    )
+    response = learner_client.post(f"{TOGETHER}/complete", data={"csrf_token": form_token(page)})
     assert response.status_code == 200
     body = text_of(response)
     assert "There is a problem" in body
@@ -69,9 +67,7 @@ def test_pass_mark_gates_completion(learner_client, db):
 
     _answer(learner_client, RIGHT)
     page = learner_client.get(TOGETHER)
-    response = learner_client.post(
-        f"{TOGETHER}/complete", data={"app-complete-csrf_token": form_token(page)}
-    )
+    response = learner_client.post(f"{TOGETHER}/complete", data={"csrf_token": form_token(page)})
     assert response.status_code == 302
     assert db.session.execute(select(LessonProgress.completed_at)).scalar_one() is not None
 
@@ -80,9 +76,7 @@ def test_practice_quiz_does_not_gate_completion(learner_client):
     mapping = "/courses/sample-course/going-further/mapping-your-place"
     page = learner_client.get(mapping)
     assert "This check is practice" in text_of(page)
-    response = learner_client.post(
-        f"{mapping}/complete", data={"app-complete-csrf_token": form_token(page)}
-    )
+    response = learner_client.post(f"{mapping}/complete", data={"csrf_token": form_token(page)})
     assert response.status_code == 302
 
 
@@ -116,9 +110,7 @@ def test_quiz_without_csrf_is_rejected(learner_client, db):
 
 def test_unknown_quiz_is_404(learner_client):
     page = learner_client.get(TOGETHER)
-    response = learner_client.post(
-        f"{TOGETHER}/checks/nope", data={"app-complete-csrf_token": form_token(page)}
-    )
+    response = learner_client.post(f"{TOGETHER}/checks/nope", data={"csrf_token": form_token(page)})
     assert response.status_code == 404
 
 
