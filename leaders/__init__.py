@@ -27,6 +27,7 @@ def create_app(
     config_class.validate(app.config)
 
     logging.basicConfig(level=app.config["LOG_LEVEL"])
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     _register_templates(app)
     _register_extensions(app)
     _register_blueprints(app)
