@@ -45,9 +45,10 @@ $(ASSETS)/app.css: node_modules/.package-lock.json leaders/assets/app.scss
 
 assets: $(ASSETS)/app.css
 
-db: install ## Build or upgrade the SQLite schema
+db: install ## Build or upgrade the SQLite schema, and load the place registry
 	mkdir -p instance
 	$(FLASK) db upgrade
+	$(FLASK) places load
 
 seed: install
 	$(FLASK) seed-demo

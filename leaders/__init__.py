@@ -91,13 +91,17 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from leaders.auth.views import bp as auth_bp
+    from leaders.cohorts.views import bp as cohorts_bp
     from leaders.errors import register_error_handlers
     from leaders.learning.views import bp as learning_bp
     from leaders.main.views import bp as main_bp
+    from leaders.organisations.views import bp as organisations_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(cohorts_bp)
     register_error_handlers(app)
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: create-admin and seed-demo. (`flask content …` is a plugin command: see catalogue.)"""
+"""Flask commands: create-admin, seed-demo and places load. (`flask content …` is a plugin command: see catalogue.)"""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from flask import Flask, current_app
 from leaders.auth import services as accounts
 from leaders.auth.models import Role
 from leaders.auth.passwords import password_problem
+from leaders.places.cli import places_cli
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(places_cli)
 
 
 def _check_email(email: str) -> str:
@@ -47,8 +49,9 @@ def create_admin(email: str, name: str, password: str) -> None:
 
 
 DEMO_ACCOUNTS = [
-    # email, name, job title, role, password (development only, printed by seed-demo)
+    # key, email, name, job title, global role, password (development only, printed by seed-demo)
     (
+        "admin",
         "admin@example.org",
         "Priya Shah",
         "Platform administrator",
@@ -56,6 +59,7 @@ DEMO_ACCOUNTS = [
         "demo-admin-cedar-river",
     ),
     (
+        "manager",
         "manager@example.org",
         "Tom Okafor",
         "Programme manager",
@@ -63,6 +67,7 @@ DEMO_ACCOUNTS = [
         "demo-manager-oak-harbour",
     ),
     (
+        "learner",
         "learner@example.org",
         "Sarah Collins",
         "Head of Housing",
@@ -70,11 +75,28 @@ DEMO_ACCOUNTS = [
         "demo-learner-maple-bridge",
     ),
     (
+        "learner2",
         "learner2@example.org",
         "James Whitfield",
         "Clinical Lead",
         Role.LEARNER,
         "demo-learner-willow-quay",
+    ),
+    (
+        "facilitator",
+        "facilitator@example.org",
+        "Grace Mensah",
+        "Facilitator",
+        Role.LEARNER,
+        "demo-facilitator-birch-lane",
+    ),
+    (
+        "lead",
+        "lead@example.org",
+        "David Hughes",
+        "Director of People",
+        Role.LEARNER,
+        "demo-lead-ash-meadow",
     ),
 ]
 

@@ -1,18 +1,32 @@
-"""Demo data for development: accounts with printed passwords. Idempotent."""
+"""Demo data for development: accounts with printed passwords, then a programme in flight. Idempotent."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from sqlalchemy import func, select
+
 from leaders.auth import services as accounts
-from leaders.auth.models import Role
+from leaders.auth.models import Role, User
+from leaders.catalogue.store import get_catalogue
 from leaders.extensions import db
 
+#: The organisation each demo account works for (by name; see demo_programme.ORGANISATIONS).
+DEMO_ORGANISATIONS = {
+    "learner": "Barnsley Metropolitan Borough Council",
+    "learner2": "NHS Kent and Medway Integrated Care Board",
+    "lead": "Barnsley Metropolitan Borough Council",
+    "facilitator": "Sheffield Hallam University",
+}
 
-def seed(demo_accounts: Iterable[tuple[str, str, str, Role, str]]) -> Iterator[str]:
-    """Create (or reset) the demo accounts; yield a line to print for each."""
+
+def seed(demo_accounts: Iterable[tuple[str, str, str, str, Role, str]]) -> Iterator[str]:
+    """Create (or reset) the demo accounts and the demo programme; yield lines to print."""
+    from leaders.demo_programme import seed_programme
+
     yield "Demo accounts (development only):"
-    for email, name, job_title, role, password in demo_accounts:
+    users: dict[str, User] = {}
+    for key, email, name, job_title, role, password in demo_accounts:
         user = accounts.find_by_email(email)
         if user is None:
             user = accounts.create_user(
@@ -22,5 +36,22 @@ def seed(demo_accounts: Iterable[tuple[str, str, str, Role, str]]) -> Iterator[s
             user.set_password(password)
             user.role = role.value
             user.active = True
-        yield f"  {role.label:<18} {email:<24} password: {password}"
+        users[key] = user
+        label = {"facilitator": "Facilitator", "lead": "Organisation lead"}.get(key, role.label)
+        yield f"  {label:<18} {email:<26} password: {password}"
+    db.session.flush()
+    yield "Demo programme:"
+    yield from seed_programme(get_catalogue(), users)
+    _assign_organisations(users)
     db.session.commit()
+
+
+def _assign_organisations(users: dict[str, User]) -> None:
+    from leaders.organisations.models import Organisation
+
+    for key, name in DEMO_ORGANISATIONS.items():
+        org_id = db.session.execute(
+            select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
+        ).scalar_one_or_none()
+        if key in users and org_id:
+            users[key].organisation_id = org_id

@@ -1,6 +1,35 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
 from leaders.auth.models import Role, User
+from leaders.cohorts.models import (
+    Attendance,
+    Cohort,
+    CohortMember,
+    CohortModule,
+    CohortSession,
+    PendingImport,
+    ReminderLog,
+)
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
+from leaders.organisations.models import Organisation, Sector
+from leaders.places.models import Place, PlaceKind
 
-__all__ = ["JournalEntry", "LessonProgress", "QuizAttempt", "Role", "User", "Visibility"]
+__all__ = [
+    "Attendance",
+    "Cohort",
+    "CohortMember",
+    "CohortModule",
+    "CohortSession",
+    "JournalEntry",
+    "LessonProgress",
+    "Organisation",
+    "PendingImport",
+    "Place",
+    "PlaceKind",
+    "QuizAttempt",
+    "ReminderLog",
+    "Role",
+    "Sector",
+    "User",
+    "Visibility",
+]

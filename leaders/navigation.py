@@ -24,6 +24,10 @@ ENTRIES: list[NavEntry] = [
         "Courses", "learning.courses", ("learning.course", "learning.module", "learning.lesson")
     ),
     NavEntry("My journal", "learning.journal", ("learning.journal",)),
+    NavEntry("Cohorts", "cohorts.index", ("cohorts.",), frozenset({"admin", "programme_manager"})),
+    NavEntry(
+        "Organisations", "organisations.index", ("organisations.",), roles=frozenset({"admin"})
+    ),
 ]
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
 
 
 def utcnow() -> datetime:
@@ -15,3 +18,8 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def uk_today(now: datetime | None = None) -> date:
+    """Today's date in the UK: schedules open and fall due on UK dates."""
+    return (now or utcnow()).astimezone(UK).date()

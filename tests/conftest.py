@@ -7,6 +7,7 @@ each test every table is emptied.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from leaders import create_app
 from leaders.extensions import db as _db
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, enrol, make_cohort, make_user
 from tests.pages import CheckedClient
 
 
@@ -44,8 +45,13 @@ def migrated_url(database_url: str) -> str:
     return database_url
 
 
+_CONTENT_CACHE = tempfile.mkdtemp(prefix="leaders-test-content-cache-")
+
+
 def make_app(database_url: str, **overrides) -> Flask:
-    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    # A content cache shared by the session's apps: the fixture course is rendered once, not per test.
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "CONTENT_CACHE_DIR": _CONTENT_CACHE}
+    app = create_app("test", settings | overrides)
     app.test_client_class = CheckedClient
     return app
 
@@ -133,8 +139,17 @@ def sign_in(client: CheckedClient, user=None, password: str = PASSWORD, *, email
 
 
 @pytest.fixture
-def learner(app: Flask):
-    return make_user(name="Lena Learner", email="lena@example.org")
+def cohort(app: Flask):
+    """A cohort on the sample course, every module open."""
+    return make_cohort()
+
+
+@pytest.fixture
+def learner(app: Flask, cohort):
+    """A learner in `cohort`."""
+    user = make_user(name="Lena Learner", email="lena@example.org")
+    enrol(cohort, user)
+    return user
 
 
 @pytest.fixture

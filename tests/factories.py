@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import itertools
+from functools import cache
+
+from werkzeug.security import generate_password_hash
 
 from leaders.auth.models import Role, User
 from leaders.extensions import db
 
 PASSWORD = "correct-horse-battery-staple"
 _seq = itertools.count(1)
+
+
+@cache
+def _hash(password: str) -> str:
+    """Hash each test password once: scrypt is slow on purpose, and tests make many users."""
+    return generate_password_hash(password)
 
 
 def make_user(**overrides) -> User:
@@ -23,7 +32,33 @@ def make_user(**overrides) -> User:
         **overrides,
     )
     if password:
-        user.set_password(password)
+        user.password_hash = _hash(password)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_cohort(course_key: str = "sample-course", **overrides):
+    from datetime import date
+
+    from leaders.cohorts.models import Cohort
+
+    cohort = Cohort(
+        course_key=course_key,
+        name=overrides.pop("name", f"Cohort {next(_seq)}"),
+        starts_on=overrides.pop("starts_on", date(2026, 1, 1)),
+        ends_on=overrides.pop("ends_on", date(2027, 12, 31)),
+        **overrides,
+    )
+    db.session.add(cohort)
+    db.session.commit()
+    return cohort
+
+
+def enrol(cohort, user, role: str = "learner"):
+    from leaders.cohorts.models import CohortMember
+
+    member = CohortMember(cohort_id=cohort.id, user_id=user.id, role=role)
+    db.session.add(member)
+    db.session.commit()
+    return member

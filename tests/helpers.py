@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from werkzeug.test import TestResponse
 
@@ -18,4 +19,4 @@ def text_of(page: TestResponse) -> str:
     """The page's text with tags removed and whitespace collapsed, for content assertions."""
     html = page.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Index, String, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -50,6 +50,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Who the person works for; cleared if the organisation is deleted (merges move people first).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -95,6 +99,7 @@ class SignedInUser:
         "job_title",
         "last_active_at",
         "name",
+        "organisation_id",
         "role",
         "session_version",
     )
@@ -107,6 +112,7 @@ class SignedInUser:
         User.active,
         User.session_version,
         User.last_active_at,
+        User.organisation_id,
     )
     is_authenticated = True
     is_anonymous = False

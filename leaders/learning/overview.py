@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +12,7 @@ from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Prompt
 from leaders.extensions import db
 from leaders.learning.models import JournalEntry, QuizAttempt
 from leaders.learning.services import LessonState, Progress, lesson_states
+from leaders.timeutil import uk_today
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,17 @@ class Home:
         return self.courses[0] if self.courses else None
 
 
-def continue_lesson(course: Course, progress: Progress) -> Lesson | None:
-    """Where to pick up: the last lesson opened if unfinished, else the next unfinished one after it."""
-    lessons = course.lessons
+def continue_lesson(course: Course, progress: Progress, access=None) -> Lesson | None:
+    """Where to pick up: the last lesson opened if unfinished, else the next unfinished one after it.
+
+    With ``access`` (a learner's), only lessons in modules open to them today count.
+    """
+    today = uk_today()
+    lessons = tuple(
+        x for x in course.lessons if access is None or access.is_open(x.module_key, today)
+    )
+    if not lessons:
+        return None
     viewed = [(progress.state(x).last_viewed_at, i) for i, x in enumerate(lessons)]
     viewed = [(when, i) for when, i in viewed if when]
     start = max(viewed)[1] if viewed else 0
@@ -62,8 +71,13 @@ def continue_lesson(course: Course, progress: Progress) -> Lesson | None:
     return None
 
 
-def home(user_id: int, catalogue: Catalogue, courses: Sequence[Course]) -> Home:
-    """The home page: each course's progress and next lesson, and recent activity. Three queries."""
+def home(
+    user_id: int, catalogue: Catalogue, courses: Sequence[Course], accesses: Mapping | None = None
+) -> Home:
+    """The home page: each course's progress and next lesson, and recent activity. Three queries.
+
+    ``accesses`` (course key → CourseAccess) limits "continue" to modules open to the learner.
+    """
     states = lesson_states(user_id, catalogue, "")
     summaries = []
     for course in courses:
@@ -73,7 +87,7 @@ def home(user_id: int, catalogue: Catalogue, courses: Sequence[Course]) -> Home:
             CourseSummary(
                 course,
                 progress,
-                continue_lesson(course, progress),
+                continue_lesson(course, progress, (accesses or {}).get(course.key)),
                 max((x for x in last if x), default=None),
             )
         )

@@ -8,14 +8,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Date, Integer, String, bindparam, func, literal, select
 
 from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Quiz
 from leaders.db_types import UTCDateTime
 from leaders.extensions import db
 from leaders.learning.journal import render_reflection
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
-from leaders.timeutil import utcnow
+from leaders.timeutil import uk_today, utcnow
 from leaders.upsert import insert
 
 
@@ -180,32 +180,89 @@ _PROGRESS_COLUMNS = (
     LessonProgress.completed_at,
     LessonProgress.version_completed,
 )
-_view_upserts: dict[str, Any] = {}
+_view_upserts: dict[tuple[str, bool], Any] = {}
 
 
-def _view_upsert() -> Any:
-    """The upsert a lesson view runs, built once per database kind (it is on every lesson page)."""
+class NotOpen(Exception):
+    """The learner may not open this lesson (no cohort on its course, or its module is not open)."""
+
+
+def _view_upsert(gated: bool) -> Any:
+    """The upsert a lesson view runs, built once per database kind (it is on every lesson page).
+
+    Gated, it inserts only if one of the learner's cohorts on the course has the lesson's module
+    open today (INSERT … SELECT … WHERE EXISTS), so checking access costs no extra query.
+    """
     dialect = db.session.get_bind().dialect.name
-    stmt = _view_upserts.get(dialect)
+    stmt = _view_upserts.get((dialect, gated))
     if stmt is None:
         now = bindparam("now", type_=UTCDateTime())
-        values = insert(LessonProgress).values(
-            user_id=bindparam("user_id"),
-            lesson_key=bindparam("lesson_key"),
-            first_viewed_at=now,
-            last_viewed_at=now,
-        )
-        stmt = _view_upserts[dialect] = values.on_conflict_do_update(
+        columns = ["user_id", "lesson_key", "first_viewed_at", "last_viewed_at"]
+        if gated:
+            source = select(
+                bindparam("user_id", type_=Integer),
+                bindparam("lesson_key", type_=String),
+                now,
+                now,
+            ).where(_module_open_for_learner())
+            values = insert(LessonProgress).from_select(columns, source)
+        else:
+            values = insert(LessonProgress).values(
+                user_id=bindparam("user_id"),
+                lesson_key=bindparam("lesson_key"),
+                first_viewed_at=now,
+                last_viewed_at=now,
+            )
+        stmt = _view_upserts[(dialect, gated)] = values.on_conflict_do_update(
             index_elements=["user_id", "lesson_key"],
             set_={"last_viewed_at": values.excluded.last_viewed_at},
         ).returning(*_PROGRESS_COLUMNS)
     return stmt
 
 
-def record_view(user_id: int, lesson: Lesson) -> LessonState:
-    """Note that the learner opened the lesson (an upsert: safe under double loads and races)."""
-    params = {"user_id": user_id, "lesson_key": lesson.key, "now": utcnow()}
-    state = LessonState(*db.session.connection().execute(_view_upsert(), params).one())
+def _module_open_for_learner() -> Any:
+    """EXISTS: the user is in a cohort on this course that has this module open (or is staff in it)."""
+    from leaders.cohorts.models import Cohort, CohortMember, CohortModule
+
+    schedule = CohortModule.__table__.alias("schedule")
+    return (
+        select(literal(1))
+        .select_from(CohortMember)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .outerjoin(
+            schedule,
+            (schedule.c.cohort_id == Cohort.id)
+            & (schedule.c.module_key == bindparam("module_key")),
+        )
+        .where(
+            CohortMember.user_id == bindparam("member_id"),
+            Cohort.course_key == bindparam("course_key"),
+            (CohortMember.role != "learner")
+            | schedule.c.opens_on.is_(None)
+            | (schedule.c.opens_on <= bindparam("today", type_=Date)),
+        )
+        .exists()
+    )
+
+
+def record_view(user_id: int, lesson: Lesson, *, gated: bool = False) -> LessonState:
+    """Note that the learner opened the lesson (an upsert: safe under double loads and races).
+
+    With ``gated``, raise NotOpen (and write nothing) unless a cohort opens the lesson to them.
+    """
+    now = utcnow()
+    params = {"user_id": user_id, "lesson_key": lesson.key, "now": now}
+    if gated:
+        params |= {
+            "member_id": user_id,
+            "course_key": lesson.course_key,
+            "module_key": lesson.module_key,
+            "today": uk_today(now),
+        }
+    row = db.session.connection().execute(_view_upsert(gated), params).first()
+    if row is None:
+        raise NotOpen(lesson.key)
+    state = LessonState(*row)
     if lesson.aliases:  # progress kept under an old name counts too (one more query, rare)
         for old in db.session.execute(
             select(*_PROGRESS_COLUMNS).where(
@@ -280,9 +337,14 @@ def _entries(user_id: int, lesson: Lesson) -> dict[str, Any]:
     return {row.prompt_key.partition("#")[2]: row for row in rows}
 
 
-def lesson_page(user_id: int, catalogue: Catalogue, lesson: Lesson) -> LessonPage:
-    """Everything the lesson page shows; records the view. At most three queries."""
-    state = record_view(user_id, lesson)
+def lesson_page(
+    user_id: int, catalogue: Catalogue, lesson: Lesson, *, gated: bool = False
+) -> LessonPage:
+    """Everything the lesson page shows; records the view. At most three queries.
+
+    With ``gated`` (learners), NotOpen if no cohort of theirs has the lesson's module open.
+    """
+    state = record_view(user_id, lesson, gated=gated)
     quizzes = _quiz_records(user_id, lesson)
     entries = _entries(user_id, lesson)
     db.session.commit()

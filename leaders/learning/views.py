@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from leaders.access import signed_in
 from leaders.catalogue.model import Lesson, Quiz
 from leaders.catalogue.store import get_catalogue
+from leaders.cohorts.access import CourseAccess, course_access, courses_for, is_previewer
 from leaders.learning import overview, services
 from leaders.learning.forms import (
     BODY_HINT,
@@ -30,7 +31,7 @@ from leaders.learning.forms import (
     reflection_prefix,
 )
 from leaders.learning.models import Visibility
-from leaders.timeutil import utcnow
+from leaders.timeutil import uk_today, utcnow
 
 bp = Blueprint("learning", __name__)
 
@@ -75,6 +76,26 @@ def _course_or_404(course_key: str):
     return course
 
 
+def _access(course_key: str) -> CourseAccess:
+    """The viewer's access to the course; 403 if none of their cohorts takes it."""
+    access = course_access(current_user, course_key)
+    if not access.allowed:
+        abort(403)
+    return access
+
+
+def _require_open(lesson: Lesson) -> None:
+    """For writes: the lesson's module must be open to the viewer today."""
+    if not _access(lesson.course_key).is_open(lesson.module_key, uk_today()):
+        abort(403)
+
+
+def _visible_courses():
+    catalogue = get_catalogue()
+    keys = courses_for(current_user)
+    return tuple(c for c in catalogue if keys is None or c.key in keys)
+
+
 def _lesson_or_404(course: str, module: str, lesson: str) -> Lesson:
     found = get_catalogue().lesson(f"{course}/{module}/{lesson}")
     if found is None:
@@ -93,7 +114,7 @@ def _moved(lesson: Lesson, course: str, module: str, slug: str) -> Response | No
 @signed_in
 def courses() -> str:
     catalogue = get_catalogue()
-    page = overview.home(current_user.id, catalogue, tuple(catalogue))
+    page = overview.home(current_user.id, catalogue, _visible_courses())
     return render_template("learning/courses.html", home=page)
 
 
@@ -101,10 +122,16 @@ def courses() -> str:
 @signed_in
 def course(course_key: str) -> str:
     course = _course_or_404(course_key)
+    access = _access(course_key)
     progress = services.course_progress(current_user.id, get_catalogue(), course)
-    next_lesson = overview.continue_lesson(course, progress)
+    next_lesson = overview.continue_lesson(course, progress, access)
     return render_template(
-        "learning/course.html", course=course, progress=progress, next_lesson=next_lesson
+        "learning/course.html",
+        course=course,
+        progress=progress,
+        next_lesson=next_lesson,
+        access=access,
+        today=uk_today(),
     )
 
 
@@ -116,9 +143,15 @@ def module(course_key: str, module_slug: str) -> str:
     if module is None:
         abort(404)
     course = _course_or_404(course_key)
+    access = _access(course_key)
     progress = services.course_progress(current_user.id, catalogue, course)
     return render_template(
-        "learning/module.html", course=course, module=module, progress=progress.of(module.lessons)
+        "learning/module.html",
+        course=course,
+        module=module,
+        progress=progress.of(module.lessons),
+        dates=access.dates(module.key),
+        is_open=access.is_open(module.key, uk_today()),
     )
 
 
@@ -128,11 +161,17 @@ def module_file(course_key: str, module_slug: str, filename: str) -> Response:
     path = get_catalogue().module_file(course_key, module_slug, filename)
     if path is None:
         abort(404)
+    _access(course_key)
     return send_file(path, max_age=3600)
 
 
 def _render_lesson(lesson: Lesson, status: int = 200, **context) -> tuple[str, int]:
-    page = services.lesson_page(current_user.id, get_catalogue(), lesson)
+    try:
+        page = services.lesson_page(
+            current_user.id, get_catalogue(), lesson, gated=not is_previewer(current_user)
+        )
+    except services.NotOpen:
+        return _not_open(lesson)
     shown_attempt = None
     attempt_id = request.args.get("attempt", type=int)
     if attempt_id:
@@ -157,6 +196,22 @@ def _render_lesson(lesson: Lesson, status: int = 200, **context) -> tuple[str, i
     )
 
 
+def _not_open(lesson: Lesson) -> tuple[str, int]:
+    """Why a learner cannot open a lesson yet: its module opens later (or 403: no cohort)."""
+    access = _access(lesson.course_key)
+    catalogue = get_catalogue()
+    return (
+        render_template(
+            "learning/not_open.html",
+            lesson=lesson,
+            module=catalogue.modules[lesson.module_key],
+            course=catalogue.courses[lesson.course_key],
+            dates=access.dates(lesson.module_key),
+        ),
+        403,
+    )
+
+
 @bp.route("/courses/<course_key>/<module_slug>/<lesson_slug>")
 @signed_in
 def lesson(course_key: str, module_slug: str, lesson_slug: str) -> str | Response | tuple:
@@ -171,6 +226,7 @@ def complete(course_key: str, module_slug: str, lesson_slug: str) -> Response | 
     lesson = _lesson_or_404(course_key, module_slug, lesson_slug)
     if not CsrfOnlyForm().validate_on_submit():
         abort(400)
+    _require_open(lesson)
     try:
         services.complete_lesson(current_user.id, lesson)
     except services.NotYetPassed as blocked:
@@ -218,6 +274,7 @@ def answer_quiz(
         abort(404)
     if not CsrfOnlyForm().validate_on_submit():
         abort(400)
+    _require_open(lesson)
     answers = _answers(quiz)
     try:
         attempt = services.submit_quiz(current_user.id, lesson, quiz, answers)
@@ -245,6 +302,7 @@ def reflect(
             abort(400)
         draft = ReflectionDraft.of_form(form)
         return _render_lesson(lesson, 200, form=form, **{f"reflection_{prompt.id}": draft})
+    _require_open(lesson)
     services.save_reflection(
         current_user.id, prompt.key, form.body.data, Visibility(form.visibility.data)
     )

@@ -9,6 +9,8 @@ from werkzeug.wrappers import Response
 from leaders import mail
 from leaders.access import public, signed_in
 from leaders.catalogue.store import get_catalogue
+from leaders.cohorts.access import course_access, courses_for
+from leaders.cohorts.services import visible_cohorts
 from leaders.learning import overview
 
 bp = Blueprint("main", __name__)
@@ -26,8 +28,13 @@ def index() -> str | Response:
 @signed_in
 def home() -> str:
     catalogue = get_catalogue()
-    page = overview.home(current_user.id, catalogue, tuple(catalogue))
-    return render_template("main/home.html", home=page)
+    keys = courses_for(current_user)
+    courses = tuple(c for c in catalogue if keys is None or c.key in keys)
+    accesses = (
+        None if keys is None else {c.key: course_access(current_user, c.key) for c in courses}
+    )
+    page = overview.home(current_user.id, catalogue, courses, accesses)
+    return render_template("main/home.html", home=page, cohorts=visible_cohorts(current_user))
 
 
 @bp.route("/healthz")

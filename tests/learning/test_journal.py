@@ -119,13 +119,15 @@ def test_empty_journal_says_so(learner_client):
     assert "You have not written anything yet" in text_of(learner_client.get("/journal"))
 
 
-def test_entries_are_private_to_their_author(client, learner_client, db):
+def test_entries_are_private_to_their_author(client, learner_client, cohort, db):
     from tests.conftest import sign_in
-    from tests.factories import make_user
+    from tests.factories import enrol, make_user
 
     _write(learner_client, "Only mine.")
     learner_client.post("/sign-out", data={"csrf_token": form_token(learner_client.get("/home"))})
-    sign_in(client, make_user())
+    other = make_user()
+    enrol(cohort, other)
+    sign_in(client, other)
     assert "Only mine." not in client.get("/journal").get_data(as_text=True)
     assert "Only mine." not in client.get(MAPPING).get_data(as_text=True)
     assert "Only mine." not in client.get("/journal/download").get_data(as_text=True)

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from leaders.learning.models import LessonProgress, QuizAttempt
 from tests.conftest import sign_in
-from tests.factories import make_user
+from tests.factories import enrol, make_user
 from tests.helpers import form_token, text_of
 
 TOGETHER = "/courses/sample-course/first-steps/working-together"
@@ -114,8 +114,9 @@ def test_unknown_quiz_is_404(learner_client):
     assert response.status_code == 404
 
 
-def test_someone_elses_attempt_is_never_shown(client, learner, db):
+def test_someone_elses_attempt_is_never_shown(client, learner, cohort, db):
     other = make_user()
+    enrol(cohort, other)
     sign_in(client, other)
     response = _answer(client, WRONG)
     attempt_url = response.headers["Location"]

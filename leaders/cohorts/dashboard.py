@@ -1,0 +1,297 @@
+"""The cohort dashboard: who is thriving, who is stuck, who is in the room. Five queries, any size."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from markupsafe import Markup
+from sqlalchemy import case, func, select
+
+from leaders.auth.models import User
+from leaders.catalogue.model import Catalogue, Course, Module
+from leaders.cohorts.access import CohortAccess, ModuleDates
+from leaders.cohorts.models import (
+    Attendance,
+    AttendanceStatus,
+    CohortMember,
+    CohortRole,
+    CohortSession,
+)
+from leaders.cohorts.services import Person, people, schedule
+from leaders.extensions import db
+from leaders.learning.models import LessonProgress
+from leaders.timeutil import as_utc, uk_today, utcnow
+
+INACTIVE_AFTER = timedelta(days=14)
+ACTIVE_WITHIN = timedelta(days=7)
+#: Missing this many sessions (without apologies) puts a learner at risk.
+MISSED_SESSIONS_RISK = 2
+
+
+@dataclass(frozen=True)
+class ModuleColumn:
+    module: Module
+    dates: ModuleDates
+    lessons: int
+
+    def is_open(self, today: date) -> bool:
+        return self.dates.is_open(today)
+
+    def is_overdue(self, today: date) -> bool:
+        return bool(self.dates.due_on and self.dates.due_on < today)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One learner's progress in one module, as the matrix shows it (text first, not colour)."""
+
+    done: int
+    total: int
+    status: str  # completed | in-progress | not-started | not-open
+    overdue: bool
+
+    @property
+    def html(self) -> Markup:
+        """The matrix cell: fixed words and numbers only, so it is built once, unescaped."""
+        overdue = " app-status--overdue" if self.overdue else ""
+        return Markup(  # noqa: S704 (no user input)
+            f'<td class="govuk-table__cell app-status app-status--{self.status}{overdue}">{self.text}</td>'
+        )
+
+    @property
+    def text(self) -> str:
+        if self.status == "not-open":
+            return "Not open"
+        if self.status == "completed":
+            return "Completed"
+        label = "Not started" if self.done == 0 else f"{self.done} of {self.total}"
+        return f"{label}, overdue" if self.overdue else label
+
+
+@dataclass
+class LearnerRow:
+    person: Person
+    cells: list[Cell]
+    completed: int
+    total: int
+    attended: int = 0
+    missed: int = 0
+    apologies: int = 0
+    held: int = 0
+    risks: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def cells_html(self) -> Markup:
+        return Markup("").join(cell.html for cell in self.cells)
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return round(100 * self.attended / self.held) if self.held else None
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    access: CohortAccess
+    course: Course
+    columns: list[ModuleColumn]
+    learners: list[LearnerRow]
+    funnel: list[Count]
+    by_sector: list[Count]
+    by_organisation: list[Count]
+    by_place: list[Count]
+    sessions_held: int
+    today: date
+
+    @property
+    def learner_count(self) -> int:
+        return len(self.learners)
+
+    @property
+    def completion_percent(self) -> int:
+        total = sum(row.total for row in self.learners)
+        return round(100 * sum(row.completed for row in self.learners) / total) if total else 0
+
+    @property
+    def active_recently(self) -> int:
+        since = utcnow() - ACTIVE_WITHIN
+        return sum(
+            1
+            for r in self.learners
+            if r.person.last_active_at and as_utc(r.person.last_active_at) >= since
+        )
+
+    @property
+    def at_risk(self) -> list[LearnerRow]:
+        return [row for row in self.learners if row.risks]
+
+
+def _counts(values: list[str], total: int) -> list[Count]:
+    counter = Counter(values)
+    return [
+        Count(label, n, round(100 * n / total) if total else 0)
+        for label, n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def _completions(
+    access: CohortAccess, course: Course, catalogue: Catalogue
+) -> list[tuple[int, int, int]]:
+    """(learner, module index, lessons completed), aggregated in the database (one query).
+
+    Progress rows hold lesson keys; a CASE over the catalogue's keys (and old aliases) maps each to
+    its module, so a thousand learners bring back a few thousand counts, not every lesson row. Rows
+    for lessons no longer in the course map to nothing and are left out.
+    """
+    whens = []
+    for index, module in enumerate(course.modules):
+        for lesson in module.lessons:
+            whens += [
+                (LessonProgress.lesson_key == key, index) for key in (lesson.key, *lesson.aliases)
+            ]
+    module_index = case(*whens, else_=None)
+    query = (
+        select(LessonProgress.user_id, module_index, func.count())
+        .join(
+            CohortMember,
+            (CohortMember.user_id == LessonProgress.user_id)
+            & (CohortMember.cohort_id == access.cohort.id)
+            & (CohortMember.role == CohortRole.LEARNER.value),
+        )
+        .where(
+            LessonProgress.completed_at.is_not(None),
+            LessonProgress.lesson_key.startswith(f"{course.key}/"),
+        )
+        .group_by(LessonProgress.user_id, module_index)
+    )
+    if not access.sees_everyone:
+        query = query.join(User, User.id == LessonProgress.user_id).where(
+            User.organisation_id == access.organisation_id
+        )
+    return [row for row in db.session.connection().execute(query) if row[1] is not None]
+
+
+def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Counter]]:
+    held = db.session.scalar(
+        select(func.count())
+        .select_from(CohortSession)
+        .where(CohortSession.cohort_id == access.cohort.id, CohortSession.starts_at <= now)
+    )
+    rows = db.session.execute(
+        select(Attendance.user_id, Attendance.status, func.count())
+        .join(CohortSession, CohortSession.id == Attendance.session_id)
+        .where(CohortSession.cohort_id == access.cohort.id, CohortSession.starts_at <= now)
+        .group_by(Attendance.user_id, Attendance.status)
+    ).all()
+    by_user: dict[int, Counter] = {}
+    for user_id, status, n in rows:
+        by_user.setdefault(user_id, Counter())[status] = n
+    return held or 0, by_user
+
+
+def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = None) -> Dashboard:
+    now = now or utcnow()
+    today = uk_today(now)
+    course = catalogue.courses[access.cohort.course_key]
+    dates = schedule(access.cohort)
+    columns = [
+        ModuleColumn(
+            m,
+            ModuleDates(dates[m.key].opens_on, dates[m.key].due_on)
+            if m.key in dates
+            else ModuleDates(),
+            len(m.lessons),
+        )
+        for m in course.modules
+    ]
+    learners = people(access, CohortRole.LEARNER)
+    done: dict[int, list[int]] = {p.user_id: [0] * len(columns) for p in learners}
+    for user_id, index, count in _completions(access, course, catalogue):
+        if user_id in done:
+            done[user_id][index] = count
+    held, attendance = _attendance(access, now)
+
+    total_lessons = sum(c.lessons for c in columns)
+    rows: list[LearnerRow] = []
+    for person in learners:
+        cells = []
+        for column, n in zip(columns, done[person.user_id], strict=True):
+            if n >= column.lessons:
+                status = "completed"
+            elif not column.is_open(today):
+                status = "not-open"
+            else:
+                status = "in-progress" if n else "not-started"
+            overdue = status in ("in-progress", "not-started") and column.is_overdue(today)
+            cells.append(Cell(n, column.lessons, status, overdue))
+        marks = attendance.get(person.user_id, Counter())
+        row = LearnerRow(
+            person,
+            cells,
+            sum(min(c.done, c.total) for c in cells),
+            total_lessons,
+            attended=marks[AttendanceStatus.PRESENT.value],
+            missed=marks[AttendanceStatus.ABSENT.value],
+            apologies=marks[AttendanceStatus.APOLOGIES.value],
+            held=held,
+        )
+        row.risks = _risks(row, now)
+        rows.append(row)
+
+    count = len(rows)
+    funnel = [
+        Count(
+            column.module.title,
+            sum(1 for r in rows if r.cells[i].status == "completed"),
+            round(100 * sum(1 for r in rows if r.cells[i].status == "completed") / count)
+            if count
+            else 0,
+        )
+        for i, column in enumerate(columns)
+    ]
+    from leaders.organisations.models import Sector
+
+    def sector_label(value: str | None) -> str:
+        return Sector(value).label if value else "Not recorded"
+
+    return Dashboard(
+        access,
+        course,
+        columns,
+        rows,
+        funnel,
+        _counts([sector_label(r.person.sector) for r in rows], count),
+        _counts([r.person.organisation or "Not recorded" for r in rows], count),
+        _counts([r.person.place or "Not recorded" for r in rows], count),
+        held,
+        today,
+    )
+
+
+def _risks(row: LearnerRow, now: datetime) -> list[str]:
+    """Why a learner needs a nudge, in words a programme manager can act on."""
+    risks = []
+    person = row.person
+    if person.last_sign_in_at is None:
+        risks.append("Not signed in yet")
+    elif person.last_active_at and now - as_utc(person.last_active_at) >= INACTIVE_AFTER:
+        days = (now - as_utc(person.last_active_at)).days
+        risks.append(f"No activity for {days} days")
+    overdue = sum(1 for c in row.cells if c.overdue)
+    if overdue:
+        risks.append(f"{overdue} module{'s' if overdue != 1 else ''} past due date")
+    if row.missed >= MISSED_SESSIONS_RISK:
+        risks.append(f"Missed {row.missed} of {row.held} sessions")
+    return risks

@@ -1,0 +1,231 @@
+"""Cohorts: listing, creating, scheduling, and the people in them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from flask import render_template, url_for
+from sqlalchemy import case, delete, func, select
+
+from leaders import mail
+from leaders.auth import services as accounts
+from leaders.auth import tokens
+from leaders.auth.models import Role, User
+from leaders.catalogue.model import Course
+from leaders.cohorts.access import CohortAccess
+from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
+from leaders.extensions import db
+from leaders.upsert import insert
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    cohort: Cohort
+    role: str | None
+    learners: int
+
+
+def visible_cohorts(user) -> list[CohortSummary]:
+    """The cohorts a user may open a dashboard for, newest first, with learner counts (one query)."""
+    learners = (
+        select(CohortMember.cohort_id, func.count().label("n"))
+        .where(CohortMember.role == CohortRole.LEARNER.value)
+        .group_by(CohortMember.cohort_id)
+        .subquery()
+    )
+    mine = (
+        select(CohortMember.cohort_id, CohortMember.role)
+        .where(CohortMember.user_id == user.id)
+        .subquery()
+    )
+    query = (
+        select(Cohort, mine.c.role, func.coalesce(learners.c.n, 0))
+        .outerjoin(mine, mine.c.cohort_id == Cohort.id)
+        .outerjoin(learners, learners.c.cohort_id == Cohort.id)
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    )
+    if user.role != Role.ADMIN:
+        query = query.where(
+            mine.c.role.in_([r.value for r in CohortRole if r != CohortRole.LEARNER])
+        )
+    return [CohortSummary(c, role, n) for c, role, n in db.session.execute(query).all()]
+
+
+def create_cohort(user, course: Course, name: str, starts_on: date, ends_on: date) -> Cohort:
+    """A new cohort; its creator manages it. Modules are open from the start until scheduled."""
+    cohort = Cohort(course_key=course.key, name=name.strip(), starts_on=starts_on, ends_on=ends_on)
+    db.session.add(cohort)
+    db.session.flush()
+    db.session.add(
+        CohortMember(cohort_id=cohort.id, user_id=user.id, role=CohortRole.PROGRAMME_MANAGER.value)
+    )
+    db.session.commit()
+    return cohort
+
+
+def update_cohort(cohort: Cohort, name: str, starts_on: date, ends_on: date) -> None:
+    cohort.name = name.strip()
+    cohort.starts_on = starts_on
+    cohort.ends_on = ends_on
+    db.session.commit()
+
+
+def schedule(cohort: Cohort) -> dict[str, CohortModule]:
+    rows = db.session.execute(
+        select(CohortModule).where(CohortModule.cohort_id == cohort.id)
+    ).scalars()
+    return {row.module_key: row for row in rows}
+
+
+def set_schedule(cohort: Cohort, dates: Mapping[str, tuple[date | None, date | None]]) -> None:
+    """Replace the release schedule: module key → (opens on, due on). Both None: open, no due date."""
+    db.session.execute(delete(CohortModule).where(CohortModule.cohort_id == cohort.id))
+    for module_key, (opens_on, due_on) in dates.items():
+        if opens_on or due_on:
+            db.session.add(
+                CohortModule(
+                    cohort_id=cohort.id, module_key=module_key, opens_on=opens_on, due_on=due_on
+                )
+            )
+    db.session.commit()
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    name: str
+    email: str
+    job_title: str
+    role: CohortRole
+    organisation: str | None
+    sector: str | None
+    place: str | None
+    has_password: bool
+    last_sign_in_at: object
+    last_active_at: object
+
+
+def _organisation_columns():
+    from leaders.organisations.models import Organisation
+    from leaders.places.models import Place
+
+    return Organisation, Place
+
+
+def people(access: CohortAccess, role: CohortRole | None = None) -> list[Person]:
+    """The cohort's members with organisation and place, in name order (one query).
+
+    An organisation lead gets their own organisation's people only.
+    """
+    Organisation, Place = _organisation_columns()
+    query = (
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.job_title,
+            CohortMember.role,
+            Organisation.name,
+            Organisation.sector,
+            Place.name,
+            User.password_hash.is_not(None),
+            User.last_sign_in_at,
+            User.last_active_at,
+        )
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(Place, Place.code == Organisation.place_code)
+        .where(CohortMember.cohort_id == access.cohort.id)
+        .order_by(
+            case((CohortMember.role == CohortRole.LEARNER.value, 1), else_=0),
+            func.lower(User.name),
+        )
+    )
+    if role is not None:
+        query = query.where(CohortMember.role == role.value)
+    if not access.sees_everyone:
+        query = query.where(User.organisation_id == access.organisation_id)
+    return [
+        Person(uid, name, email, job, CohortRole(r), org, sector, place, bool(pw), signed, active)
+        for uid, name, email, job, r, org, sector, place, pw, signed, active in db.session.execute(
+            query
+        )
+    ]
+
+
+def add_person(
+    cohort: Cohort,
+    *,
+    email: str,
+    name: str,
+    job_title: str,
+    role: CohortRole,
+    organisation_id: int | None,
+) -> tuple[User, bool]:
+    """Add someone to the cohort, creating their account if needed (no commit).
+
+    Returns the user and whether they need an invitation (a new account, or one never used).
+    An existing person keeps their details; their role in this cohort is set to ``role``.
+    """
+    user = accounts.find_by_email(email)
+    if user is None:
+        user = accounts.create_user(email, name, job_title=job_title, commit=False)
+        db.session.flush()
+    if organisation_id and not user.organisation_id:
+        user.organisation_id = organisation_id
+    stmt = insert(CohortMember).values(cohort_id=cohort.id, user_id=user.id, role=role.value)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["cohort_id", "user_id"], set_={"role": stmt.excluded.role}
+    )
+    db.session.execute(stmt)
+    return user, user.password_hash is None
+
+
+def remove_person(cohort: Cohort, user_id: int) -> bool:
+    """Take someone out of the cohort. Their account and their own records stay."""
+    result = db.session.execute(
+        delete(CohortMember).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id
+        )
+    )
+    db.session.commit()
+    return bool(result.rowcount)
+
+
+def send_invitation(user: User, cohort: Cohort) -> None:
+    """Email a time-limited link to set a password and join."""
+    link = url_for(
+        "cohorts.accept_invitation", token=tokens.make_token(user, "invite"), _external=True
+    )
+    from flask import current_app
+
+    days = current_app.config["INVITATION_MAX_AGE"] // 86400
+    context = {"user": user, "cohort": cohort, "link": link, "days": days}
+    mail.send(
+        mail.Message(
+            to=user.email,
+            subject=f"You are invited to {cohort.name} on Place Leaders",
+            text=render_template("cohorts/email/invitation.txt", **context),
+            html=render_template("cohorts/email/invitation.html", **context),
+        )
+    )
+
+
+def send_invitations(users: list[User], cohort: Cohort) -> int:
+    """Send each invitation; a failure is logged and the rest still go (they can be resent)."""
+    sent = 0
+    for user in users:
+        try:
+            send_invitation(user, cohort)
+            sent += 1
+        except OSError:
+            log.exception("Could not send an invitation to user %s", user.id)
+    return sent

@@ -1,0 +1,204 @@
+"""Workshops and learning set meetings, their attendance registers, and one learner's record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import case, func, select
+
+from leaders.catalogue.model import Catalogue
+from leaders.cohorts.access import CohortAccess
+from leaders.cohorts.models import (
+    Attendance,
+    AttendanceStatus,
+    CohortMember,
+    CohortRole,
+    CohortSession,
+    SessionKind,
+)
+from leaders.cohorts.services import Person, people
+from leaders.extensions import db
+from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
+from leaders.upsert import insert
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    session: CohortSession
+    present: int
+    apologies: int
+    absent: int
+
+    @property
+    def recorded(self) -> int:
+        return self.present + self.apologies + self.absent
+
+
+def sessions(access: CohortAccess) -> list[SessionRow]:
+    """The cohort's sessions in date order, with the register's totals (one query)."""
+    counts = (
+        select(
+            Attendance.session_id,
+            *(
+                func.sum(case((Attendance.status == status.value, 1), else_=0)).label(name)
+                for name, status in (
+                    ("p", AttendanceStatus.PRESENT),
+                    ("a", AttendanceStatus.APOLOGIES),
+                    ("x", AttendanceStatus.ABSENT),
+                )
+            ),
+        )
+        .group_by(Attendance.session_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(CohortSession, counts.c.p, counts.c.a, counts.c.x)
+        .outerjoin(counts, counts.c.session_id == CohortSession.id)
+        .where(CohortSession.cohort_id == access.cohort.id)
+        .order_by(CohortSession.starts_at)
+    ).all()
+    return [SessionRow(s, p or 0, a or 0, x or 0) for s, p, a, x in rows]
+
+
+def add_session(
+    access: CohortAccess, title: str, kind: SessionKind, starts_at: datetime, location: str
+) -> CohortSession:
+    session = CohortSession(
+        cohort_id=access.cohort.id,
+        title=title.strip(),
+        kind=kind.value,
+        starts_at=starts_at,
+        location=location.strip(),
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def session_of(access: CohortAccess, session_id: int) -> CohortSession:
+    session = db.session.get(CohortSession, session_id)
+    if session is None or session.cohort_id != access.cohort.id:
+        abort(404)
+    return session
+
+
+def register(access: CohortAccess, session: CohortSession) -> tuple[list[Person], dict[int, str]]:
+    """The learners to mark, and what is recorded for each so far (two queries)."""
+    learners = people(access, CohortRole.LEARNER)
+    marks = dict(
+        db.session.execute(
+            select(Attendance.user_id, Attendance.status).where(Attendance.session_id == session.id)
+        ).all()
+    )
+    return learners, marks
+
+
+def record_attendance(
+    access: CohortAccess, session: CohortSession, marks: Mapping[int, AttendanceStatus]
+) -> int:
+    """Save the register in one transaction (upserts). Only the cohort's learners can be marked."""
+    allowed = set(
+        db.session.execute(
+            select(CohortMember.user_id).where(
+                CohortMember.cohort_id == access.cohort.id,
+                CohortMember.role == CohortRole.LEARNER.value,
+            )
+        ).scalars()
+    )
+    if not access.sees_everyone:
+        allowed &= {p.user_id for p in people(access, CohortRole.LEARNER)}
+    unknown = set(marks) - allowed
+    if unknown:
+        abort(400)
+    for user_id, status in marks.items():
+        stmt = insert(Attendance).values(
+            session_id=session.id, user_id=user_id, status=status.value
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["session_id", "user_id"], set_={"status": stmt.excluded.status}
+        )
+        db.session.execute(stmt)
+    db.session.commit()
+    return len(marks)
+
+
+# One learner ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    person: Person
+    progress: dict[str, object]
+    scores: list[tuple[str, str, int, int, int]]
+    attendance: list[tuple[CohortSession, str | None]]
+    reflections: list[tuple[str, object]]
+
+
+def learner_record(access: CohortAccess, catalogue: Catalogue, user_id: int) -> LearnerRecord:
+    """A learner's progress, best knowledge-check scores, attendance and the reflections they shared.
+
+    Private reflections are never read. Facilitators and managers read entries shared with the
+    facilitators or the whole cohort; organisation leads read none.
+    """
+    person = next((p for p in people(access, CohortRole.LEARNER) if p.user_id == user_id), None)
+    if person is None:
+        abort(404)
+    course = catalogue.courses[access.cohort.course_key]
+    prefix = f"{course.key}/"
+    progress = {}
+    for key, completed_at, last_viewed in db.session.execute(
+        select(
+            LessonProgress.lesson_key, LessonProgress.completed_at, LessonProgress.last_viewed_at
+        ).where(LessonProgress.user_id == user_id, LessonProgress.lesson_key.startswith(prefix))
+    ):
+        lesson = catalogue.lesson(key)
+        if lesson:
+            progress[lesson.key] = (completed_at, last_viewed)
+    scores = []
+    for quiz_key, best, total, attempts in db.session.execute(
+        select(
+            QuizAttempt.quiz_key,
+            func.max(QuizAttempt.score),
+            func.max(QuizAttempt.total),
+            func.count(),
+        )
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_key.startswith(prefix))
+        .group_by(QuizAttempt.quiz_key)
+    ):
+        quiz = catalogue.quiz(quiz_key)
+        lesson = catalogue.lesson(quiz_key.partition("#")[0])
+        if quiz and lesson:
+            scores.append((lesson.title, quiz.title or "Knowledge check", best, total, attempts))
+    attendance = [
+        (s, status)
+        for s, status in db.session.execute(
+            select(CohortSession, Attendance.status)
+            .outerjoin(
+                Attendance,
+                (Attendance.session_id == CohortSession.id) & (Attendance.user_id == user_id),
+            )
+            .where(CohortSession.cohort_id == access.cohort.id)
+            .order_by(CohortSession.starts_at)
+        ).all()
+    ]
+    reflections = []
+    if access.reads_shared_reflections:
+        for entry in db.session.execute(
+            select(JournalEntry)
+            .where(
+                JournalEntry.user_id == user_id,
+                JournalEntry.prompt_key.startswith(prefix),
+                JournalEntry.visibility.in_(
+                    [Visibility.FACILITATORS.value, Visibility.COHORT.value]
+                ),
+            )
+            .order_by(JournalEntry.updated_at.desc())
+        ).scalars():
+            prompt = catalogue.prompt(entry.prompt_key)
+            reflections.append(
+                (prompt.text if prompt else "A prompt no longer in the course", entry)
+            )
+    return LearnerRecord(person, progress, scores, attendance, reflections)

@@ -1,0 +1,443 @@
+"""Cohort pages: list, create, schedule, dashboard, people, import, sessions, exports, invitations.
+
+Access: every cohort page needs a staff role in that cohort (or admin), checked by `cohort_access`;
+writes need the manager role (`require_manager`), registers a facilitator or manager.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user
+from werkzeug.wrappers import Response
+
+from leaders.access import public, roles, signed_in
+from leaders.auth import services as accounts
+from leaders.auth.forms import NewPasswordForm
+from leaders.auth.models import Role
+from leaders.auth.tokens import TokenError
+from leaders.catalogue.store import get_catalogue
+from leaders.cohorts import dashboard, enrolment, exports, services, sessions
+from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
+from leaders.cohorts.forms import CohortForm, ImportForm, InviteForm, SessionForm, parse_date_parts
+from leaders.cohorts.models import AttendanceStatus, CohortRole, SessionKind
+from leaders.extensions import db, limiter
+from leaders.filters import UK
+from leaders.learning.forms import CsrfOnlyForm
+
+bp = Blueprint("cohorts", __name__, cli_group=None)
+bp.add_app_template_global(exports.sector_label, "sector_label")
+bp.add_app_template_global(lambda value: SessionKind(value).label, "kind_label")
+bp.add_app_template_global(lambda value: AttendanceStatus(value).label, "status_label")
+
+
+def _course_choices() -> list[tuple[str, str]]:
+    return [(c.key, c.title) for c in get_catalogue()]
+
+
+@bp.route("/cohorts")
+@signed_in
+def index() -> str:
+    return render_template("cohorts/index.html", cohorts=services.visible_cohorts(current_user))
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+@signed_in
+@roles(Role.ADMIN, Role.PROGRAMME_MANAGER)
+def create() -> str | Response:
+    form = CohortForm()
+    form.course.choices = _course_choices()
+    if form.validate_on_submit():
+        course = get_catalogue().course(form.course.data)
+        if course is None:
+            abort(400)
+        cohort = services.create_cohort(
+            current_user, course, form.name.data, form.starts_on.data, form.ends_on.data
+        )
+        flash(f"{cohort.name} is set up. Next, add people and set the schedule.", "success")
+        return redirect(url_for("cohorts.people", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, title="Set up a cohort")
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit(cohort_id: int) -> str | Response:
+    access = require_manager(cohort_access(current_user, cohort_id))
+    cohort = access.cohort
+    form = CohortForm(obj=None if request.method == "POST" else cohort)
+    form.course.choices = [(cohort.course_key, get_catalogue().courses[cohort.course_key].title)]
+    if request.method == "GET":
+        form.course.data = cohort.course_key
+    if form.validate_on_submit():
+        services.update_cohort(cohort, form.name.data, form.starts_on.data, form.ends_on.data)
+        flash("The cohort's details are saved.", "success")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template(
+        "cohorts/form.html", form=form, title=f"Edit {cohort.name}", access=access
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@signed_in
+def show(cohort_id: int) -> str:
+    access = cohort_access(current_user, cohort_id)
+    board = dashboard.build(access, get_catalogue())
+    return render_template("cohorts/dashboard.html", access=access, board=board)
+
+
+@bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])
+@signed_in
+def edit_schedule(cohort_id: int) -> str | Response:
+    access = require_manager(cohort_access(current_user, cohort_id))
+    course = get_catalogue().courses[access.cohort.course_key]
+    current = services.schedule(access.cohort)
+    form = CsrfOnlyForm()
+    errors: list[dict] = []
+    values: dict[str, dict[str, list[str]]] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        dates, errors, values = _read_schedule(course, access.cohort)
+        if not errors:
+            services.set_schedule(access.cohort, dates)
+            flash(
+                "The schedule is saved. Learners see each module from its opening date.", "success"
+            )
+            return redirect(url_for("cohorts.show", cohort_id=cohort_id))
+    return render_template(
+        "cohorts/schedule.html",
+        access=access,
+        course=course,
+        current=current,
+        error_list=errors,
+        values=values,
+    )
+
+
+def _read_schedule(course, cohort):
+    """Each module's opening and due dates from the schedule form, and what is wrong with them."""
+    dates, errors, values = {}, [], {}
+    for index, module in enumerate(course.modules, start=1):
+        got: dict[str, object] = {}
+        values[module.key] = {}
+        for which, label in (("opens", "Opening date"), ("due", "Due date")):
+            name = f"m{index}-{which}"
+            parts = [request.form.get(f"{name}-{p}", "") for p in ("day", "month", "year")]
+            values[module.key][which] = parts
+            try:
+                got[which] = parse_date_parts(parts, label)
+            except ValueError as error:
+                errors.append(
+                    {
+                        "text": f"{module.title}: {str(error)[0].lower()}{str(error)[1:]}",
+                        "href": f"#{name}-day",
+                    }
+                )
+                got[which] = None
+        if got["opens"] and got["due"] and got["due"] < got["opens"]:
+            errors.append(
+                {
+                    "text": f"{module.title}: due date must be on or after the opening date",
+                    "href": f"#m{index}-due-day",
+                }
+            )
+        dates[module.key] = (got["opens"], got["due"])
+    return dates, errors, values
+
+
+@bp.route("/cohorts/<int:cohort_id>/people")
+@signed_in
+def people(cohort_id: int) -> str:
+    access = cohort_access(current_user, cohort_id)
+    return render_template(
+        "cohorts/people.html",
+        access=access,
+        people=services.people(access),
+        token_form=CsrfOnlyForm(),
+    )
+
+
+def _organisation_choices() -> list[tuple[str, str]]:
+    from sqlalchemy import func, select
+
+    from leaders.organisations.models import Organisation
+
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).order_by(func.lower(Organisation.name))
+    )
+    return [("", "Choose an organisation")] + [(str(i), n) for i, n in rows]
+
+
+@bp.route("/cohorts/<int:cohort_id>/people/invite", methods=["GET", "POST"])
+@signed_in
+def invite(cohort_id: int) -> str | Response:
+    access = require_manager(cohort_access(current_user, cohort_id))
+    form = InviteForm()
+    form.organisation.choices = _organisation_choices()
+    if form.validate_on_submit():
+        user, needs_invite = services.add_person(
+            access.cohort,
+            email=form.email.data,
+            name=form.name.data,
+            job_title=form.job_title.data or "",
+            role=CohortRole(form.role.data),
+            organisation_id=int(form.organisation.data),
+        )
+        db.session.commit()
+        if needs_invite:
+            services.send_invitations([user], access.cohort)
+            flash(f"{user.name} is added and has been sent an invitation.", "success")
+        else:
+            flash(f"{user.name} already has an account and is added to the cohort.", "success")
+        return redirect(url_for("cohorts.people", cohort_id=cohort_id))
+    return render_template("cohorts/invite.html", access=access, form=form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/people/<int:user_id>/remove", methods=["POST"])
+@signed_in
+def remove(cohort_id: int, user_id: int) -> Response:
+    access = require_manager(cohort_access(current_user, cohort_id))
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    if services.remove_person(access.cohort, user_id):
+        flash(
+            "The person is no longer in this cohort. Their account and records are kept.", "success"
+        )
+    return redirect(url_for("cohorts.people", cohort_id=cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/people/<int:user_id>/resend", methods=["POST"])
+@signed_in
+def resend(cohort_id: int, user_id: int) -> Response:
+    access = require_manager(cohort_access(current_user, cohort_id))
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    from leaders.auth.models import User
+
+    person = next((p for p in services.people(access) if p.user_id == user_id), None)
+    if person is None:
+        abort(404)
+    services.send_invitations([db.session.get(User, user_id)], access.cohort)
+    flash(f"A new invitation is on its way to {person.email}.", "success")
+    return redirect(url_for("cohorts.people", cohort_id=cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/people/import", methods=["GET", "POST"])
+@signed_in
+def upload(cohort_id: int) -> str | Response:
+    access = require_manager(cohort_access(current_user, cohort_id))
+    form = ImportForm()
+    problems: list[enrolment.Problem] = []
+    if form.validate_on_submit():
+        try:
+            rows = enrolment.parse(form.file.data.read())
+        except enrolment.ImportRejected as rejected:
+            problems = rejected.problems
+        else:
+            pending = enrolment.stage(access.cohort, current_user.id, form.file.data.filename, rows)
+            return redirect(
+                url_for("cohorts.confirm_import", cohort_id=cohort_id, pending_id=pending.id)
+            )
+    error_list = None
+    if problems:
+        count = len(problems)
+        error_list = [
+            {
+                "text": f"The file has {count} problem{'s' if count != 1 else ''}. Nothing has been imported. Fix them and upload it again",
+                "href": "#problems",
+            }
+        ]
+    return render_template(
+        "cohorts/import.html", access=access, form=form, problems=problems, error_list=error_list
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/people/import/<int:pending_id>", methods=["GET", "POST"])
+@signed_in
+def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
+    from leaders.organisations.models import Sector
+
+    access = require_manager(cohort_access(current_user, cohort_id))
+    pending = enrolment.pending_import(access.cohort, pending_id, current_user.id)
+    if pending is None:
+        flash("That import has expired or was already done. Upload the file again.", "info")
+        return redirect(url_for("cohorts.upload", cohort_id=cohort_id))
+    plan = enrolment.plan(pending)
+    errors: list[dict] = []
+    if request.method == "POST":
+        if not CsrfOnlyForm().validate_on_submit():
+            abort(400)
+        sectors = {}
+        for index, name in enumerate(plan.new_organisations, start=1):
+            value = request.form.get(f"sector-{index}", "")
+            if value not in {s.value for s in Sector}:
+                errors.append({"text": f'Choose a sector for "{name}"', "href": f"#sector-{index}"})
+            else:
+                sectors[name.lower()] = value
+        if not errors:
+            outcome = enrolment.apply(access.cohort, pending, sectors)
+            sent = services.send_invitations(outcome.invited, access.cohort)
+            flash(
+                f"Imported: {outcome.added} added, {outcome.updated} with a new role, "
+                f"{outcome.organisations_created} new organisations. {sent} invitations sent.",
+                "success",
+            )
+            return redirect(url_for("cohorts.people", cohort_id=cohort_id))
+    return render_template(
+        "cohorts/confirm_import.html",
+        access=access,
+        plan=plan,
+        sectors=list(Sector),
+        error_list=errors,
+        chosen=request.form,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>")
+@signed_in
+def learner(cohort_id: int, user_id: int) -> str:
+    access = cohort_access(current_user, cohort_id)
+    catalogue = get_catalogue()
+    record = sessions.learner_record(access, catalogue, user_id)
+    return render_template(
+        "cohorts/learner.html",
+        access=access,
+        record=record,
+        course=catalogue.courses[access.cohort.course_key],
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions")
+@signed_in
+def session_list(cohort_id: int) -> str:
+    access = cohort_access(current_user, cohort_id)
+    return render_template(
+        "cohorts/sessions.html", access=access, sessions=sessions.sessions(access)
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
+@signed_in
+def add_session(cohort_id: int) -> str | Response:
+    access = require_manager(cohort_access(current_user, cohort_id))
+    form = SessionForm()
+    if form.validate_on_submit():
+        day, start = form.starts()
+        starts_at = datetime.combine(day, start, tzinfo=UK)
+        sessions.add_session(
+            access,
+            form.title.data,
+            SessionKind(form.kind.data),
+            starts_at,
+            form.location.data or "",
+        )
+        flash("The session is added.", "success")
+        return redirect(url_for("cohorts.session_list", cohort_id=cohort_id))
+    return render_template("cohorts/session_form.html", access=access, form=form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@signed_in
+def attendance(cohort_id: int, session_id: int) -> str | Response:
+    access = require_attendance_taker(cohort_access(current_user, cohort_id))
+    session = sessions.session_of(access, session_id)
+    learners, marks = sessions.register(access, session)
+    errors = []
+    if request.method == "POST":
+        if not CsrfOnlyForm().validate_on_submit():
+            abort(400)
+        chosen = {}
+        for person in learners:
+            value = request.form.get(f"attendance-{person.user_id}", "")
+            if value:
+                try:
+                    chosen[person.user_id] = AttendanceStatus(value)
+                except ValueError:
+                    abort(400)
+        missing = [p for p in learners if p.user_id not in chosen]
+        if missing:
+            errors = [
+                {
+                    "text": f"Mark {p.name} as present, sent apologies or absent",
+                    "href": f"#attendance-{p.user_id}",
+                }
+                for p in missing
+            ]
+            marks = {uid: status.value for uid, status in chosen.items()}
+        else:
+            sessions.record_attendance(access, session, chosen)
+            flash(f"Attendance for {session.title} is saved.", "success")
+            return redirect(url_for("cohorts.session_list", cohort_id=cohort_id))
+    return render_template(
+        "cohorts/attendance.html",
+        access=access,
+        session=session,
+        learners=learners,
+        marks=marks,
+        error_list=errors,
+        statuses=list(AttendanceStatus),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/export/<what>.<fmt>")
+@signed_in
+def export(cohort_id: int, what: str, fmt: str) -> Response:
+    access = require_manager(cohort_access(current_user, cohort_id))
+    if what not in exports.EXPORTS or fmt not in ("csv", "xlsx"):
+        abort(404)
+    table = exports.EXPORTS[what](dashboard.build(access, get_catalogue()))
+    stem = f"{access.cohort.name} {what}".lower().replace(" ", "-")
+    stem = "".join(ch for ch in stem if ch.isalnum() or ch in "-_") or "export"
+    if fmt == "csv":
+        response = Response(exports.to_csv(table), mimetype="text/csv")
+    else:
+        response = Response(
+            exports.to_xlsx(table),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+@public
+def accept_invitation(token: str) -> str | Response | tuple[str, int]:
+    try:
+        user = accounts.user_for_token(token, "invite")
+    except TokenError as error:
+        return render_template("auth/link_invalid.html", reason=str(error)), 400
+    form = NewPasswordForm(email=user.email, name=user.name)
+    if form.validate_on_submit():
+        accounts.set_password(user, form.password.data)
+        session.clear()
+        login_user(accounts.signed_in_user(user.id, user.session_version))
+        accounts.record_sign_in(user)
+        flash("Welcome to Place Leaders. Your password is set.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("cohorts/accept_invitation.html", form=form, user=user)
+
+
+@bp.cli.command("send-reminders")
+def send_reminders_command() -> None:
+    """Email at-risk learners and weekly digests to managers. Run daily; safe to run again."""
+    import click
+
+    from leaders.cohorts.reminders import send_reminders
+
+    sent = send_reminders(get_catalogue())
+    click.echo(
+        f"Sent {sent.at_risk} reminders to learners at risk and {sent.digests} weekly digests; "
+        f"{sent.skipped} already sent this week."
+    )

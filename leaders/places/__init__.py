@@ -1,0 +1,1 @@
+"""Places: local authority areas (GSS codes) from bundled ONS reference data."""
