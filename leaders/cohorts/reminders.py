@@ -44,8 +44,10 @@ def _claim(user_id: int, cohort_id: int, kind: str, week: str, detail: str) -> b
         insert(ReminderLog)
         .values(user_id=user_id, cohort_id=cohort_id, kind=kind, week=week, detail=detail[:1000])
         .on_conflict_do_nothing(index_elements=["user_id", "cohort_id", "kind", "week"])
+        .returning(ReminderLog.id)
     )
-    claimed = db.session.execute(stmt).rowcount == 1
+    # A row comes back only if this run inserted it (rowcount is not reliable here on PostgreSQL).
+    claimed = db.session.execute(stmt).first() is not None
     db.session.commit()
     return claimed
 
