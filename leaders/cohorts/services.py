@@ -191,13 +191,13 @@ def add_person(
 
 def remove_person(cohort: Cohort, user_id: int) -> bool:
     """Take someone out of the cohort. Their account and their own records stay."""
-    result = db.session.execute(
-        delete(CohortMember).where(
-            CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id
-        )
-    )
+    removed = db.session.execute(
+        delete(CohortMember)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
+        .returning(CohortMember.id)
+    ).first()
     db.session.commit()
-    return bool(result.rowcount)
+    return removed is not None
 
 
 def send_invitation(user: User, cohort: Cohort) -> None:
