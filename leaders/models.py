@@ -11,6 +11,14 @@ from leaders.cohorts.models import (
     ReminderLog,
 )
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
+from leaders.network.models import (
+    LearningSet,
+    LearningSetMember,
+    SurveyAnswer,
+    SurveyResponse,
+    SurveyWave,
+    Tie,
+)
 from leaders.organisations.models import Organisation, Sector
 from leaders.places.models import Place, PlaceKind
 
@@ -21,6 +29,8 @@ __all__ = [
     "CohortModule",
     "CohortSession",
     "JournalEntry",
+    "LearningSet",
+    "LearningSetMember",
     "LessonProgress",
     "Organisation",
     "PendingImport",
@@ -30,6 +40,10 @@ __all__ = [
     "ReminderLog",
     "Role",
     "Sector",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "SurveyWave",
+    "Tie",
     "User",
     "Visibility",
 ]
