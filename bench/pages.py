@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/pages.py [--seconds 5] [--rounds 3] [--clients 4]
 
-Starts gunicorn (2 sync workers, production settings, a fresh SQLite database), signs a learner in,
+Starts gunicorn (2 sync workers, production settings, a fresh SQLite database), signs in a learner who is
+in a cohort on the course (so every lesson view runs the cohort-gated upsert),
 then alternates rounds of GET /healthz (no database, no templates) and GET of a lesson with a
 knowledge check and a reflection, from several client threads over loopback. Prints the median
 requests per second of each, their ratio, and the SQL queries one lesson page issues (counted
@@ -46,11 +47,17 @@ def prepare(env: dict[str, str]) -> None:
     code = (
         "from flask_migrate import upgrade\n"
         "from leaders import create_app\n"
+        "from datetime import date\n"
         "from leaders.auth.services import create_user\n"
+        "from leaders.cohorts.models import Cohort, CohortMember\n"
+        "from leaders.extensions import db\n"
         "app = create_app('production')\n"
         "with app.app_context():\n"
         "    upgrade()\n"
-        f"    create_user({EMAIL!r}, 'Bench Learner', password={PASSWORD!r})\n"
+        f"    user = create_user({EMAIL!r}, 'Bench Learner', password={PASSWORD!r})\n"
+        "    cohort = Cohort(course_key='leading-your-place', name='Bench', starts_on=date(2026, 1, 1), ends_on=date(2027, 12, 31))\n"
+        "    db.session.add(cohort); db.session.flush()\n"
+        "    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, role='learner')); db.session.commit()\n"
     )
     subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True)
 

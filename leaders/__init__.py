@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from leaders.errors import register_error_handlers
     from leaders.learning.views import bp as learning_bp
     from leaders.main.views import bp as main_bp
+    from leaders.network.views import bp as network_bp
     from leaders.organisations.views import bp as organisations_bp
 
     app.register_blueprint(main_bp)
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(network_bp)
     register_error_handlers(app)
 
 

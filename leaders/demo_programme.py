@@ -241,6 +241,8 @@ def seed_programme(
             else:
                 _progress(rng, user, course, schedule, today, now, position)
         _sessions(rng, cohort, learners, starts, now)
+        if index == 0:
+            _network(rng, cohort, learners, now)
         yield f"  {name}: {len(learners)} learners, started {starts:%d %B %Y}"
     db.session.commit()
 
@@ -441,3 +443,61 @@ def _sessions(rng, cohort, learners, starts, now) -> None:
                     )
         day += timedelta(days=28)
         number += 1
+
+
+def _network(rng, cohort, learners, now) -> None:
+    """Three survey waves in which ties grow across sectors, and some declared ties.
+
+    Baseline: people mostly know others in their own sector. Midpoint and end: more people have
+    worked with people from other sectors, as a programme like this intends.
+    """
+    from leaders.network.models import SurveyAnswer, SurveyResponse, SurveyWave, Tie
+
+    sector = {u.id: _sector_of(u) for u in learners}
+    ids = [u.id for u in learners]
+    waves = [
+        ("baseline", now - timedelta(days=80), now - timedelta(days=66), 0.10, 0.01),
+        ("midpoint", now - timedelta(days=30), now - timedelta(days=16), 0.14, 0.05),
+        ("end", now - timedelta(days=2), None, 0.16, 0.10),
+    ]
+    known: set[tuple[int, int]] = set()
+    for name, opened, closed, same_p, cross_p in waves:
+        wave = SurveyWave(cohort_id=cohort.id, name=name, opened_at=opened, closed_at=closed)
+        db.session.add(wave)
+        db.session.flush()
+        for a in ids:
+            if rng.random() < 0.12:
+                continue  # some never answer
+            db.session.add(
+                SurveyResponse(
+                    wave_id=wave.id, respondent_id=a, submitted_at=opened + timedelta(days=3)
+                )
+            )
+            for b in ids:
+                if a == b:
+                    continue
+                pair = (min(a, b), max(a, b))
+                chance = same_p if sector[a] == sector[b] else cross_p
+                knew = name == "baseline" and rng.random() < chance
+                worked = pair in known or rng.random() < chance
+                if knew or worked:
+                    known.add(pair)
+                    db.session.add(
+                        SurveyAnswer(
+                            wave_id=wave.id,
+                            respondent_id=a,
+                            other_id=b,
+                            knew_before=knew,
+                            worked_with=worked,
+                        )
+                    )
+    kinds = ["worked_together", "met_at_session", "introduced", "mentoring"]
+    for a, b in rng.sample(sorted(known), min(25, len(known))):
+        db.session.add(
+            Tie(cohort_id=cohort.id, user_a_id=a, user_b_id=b, kind=rng.choice(kinds), created_by=a)
+        )
+
+
+def _sector_of(user) -> str | None:
+    org = db.session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    return org.sector if org else None

@@ -24,6 +24,7 @@ ENTRIES: list[NavEntry] = [
         "Courses", "learning.courses", ("learning.course", "learning.module", "learning.lesson")
     ),
     NavEntry("My journal", "learning.journal", ("learning.journal",)),
+    NavEntry("My network", "network.mine", ("network.",), frozenset({"learner"})),
     NavEntry("Cohorts", "cohorts.index", ("cohorts.",), frozenset({"admin", "programme_manager"})),
     NavEntry(
         "Organisations", "organisations.index", ("organisations.",), roles=frozenset({"admin"})

@@ -37,7 +37,8 @@ class Tie(db.Model):
         UniqueConstraint("cohort_id", "user_a_id", "user_b_id", "kind"),
         CheckConstraint("user_a_id < user_b_id", name="ordered_pair"),
         CheckConstraint(
-            "kind IN ('worked_together', 'met_at_session', 'introduced', 'mentoring')", name="kind_known"
+            "kind IN ('worked_together', 'met_at_session', 'introduced', 'mentoring')",
+            name="kind_known",
         ),
         Index("ix_tie_user_b", "user_b_id"),
     )
@@ -61,7 +62,9 @@ class WaveName(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"baseline": "Baseline", "midpoint": "Midpoint", "end": "End of programme"}[self.value]
+        return {"baseline": "Baseline", "midpoint": "Midpoint", "end": "End of programme"}[
+            self.value
+        ]
 
 
 class SurveyWave(db.Model):

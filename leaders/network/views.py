@@ -1,0 +1,259 @@
+"""A learner's network: their ties, the sectors and places they reach, people to meet next.
+
+Access: learners, for the cohorts in which they are learners: their own ties and survey answers, never
+who else is tied to whom. The cohort network page: its programme managers, facilitators and admins
+(who is tied to whom), and organisation leads (aggregates for their own staff only).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from leaders.access import signed_in
+from leaders.cohorts.access import cohort_access, require_manager
+from leaders.learning.forms import CsrfOnlyForm
+from leaders.network import cohort_network, services, sets
+from leaders.network.forms import TieForm
+from leaders.network.metrics import EXPLANATIONS
+from leaders.network.models import TieKind, WaveName
+
+bp = Blueprint("network", __name__)
+bp.add_app_template_global(lambda name: WaveName(name).label, "wave_label")
+
+
+def _my_cohort(cohort_id: int | None):
+    """The learner's cohort to show: the one asked for, or their newest. 404 if not theirs."""
+    cohorts = services.learner_cohorts(current_user.id)
+    if cohort_id is None:
+        return (cohorts[0] if cohorts else None), cohorts
+    cohort = next((c for c in cohorts if c.id == cohort_id), None)
+    if cohort is None:
+        abort(404)
+    return cohort, cohorts
+
+
+@bp.route("/network")
+@signed_in
+def mine() -> str:
+    cohort, cohorts = _my_cohort(request.args.get("cohort", type=int))
+    if cohort is None:
+        return render_template("network/none.html")
+    ties = services.my_ties(current_user.id, cohort.id)
+    query = (request.args.get("q") or "").strip()
+    matches = []
+    if query:
+        tied = {t.other.id for t in ties}
+        needle = query.lower()
+        matches = [
+            p
+            for p in services.cohort_people(cohort.id)
+            if p.id != current_user.id
+            and (needle in p.name.lower() or needle in (p.organisation or "").lower())
+        ]
+        matches = [(p, p.id in tied) for p in matches]
+    return render_template(
+        "network/mine.html",
+        open_waves=services.open_waves_for(current_user.id, cohort.id),
+        cohort=cohort,
+        cohorts=cohorts,
+        ties=ties,
+        reach=services.reach(current_user.id, cohort.id, ties),
+        query=query,
+        matches=matches,
+        token_form=CsrfOnlyForm(),
+    )
+
+
+@bp.route("/network/<int:cohort_id>/connect/<int:other_id>", methods=["GET", "POST"])
+@signed_in
+def connect(cohort_id: int, other_id: int) -> str | Response:
+    cohort, _ = _my_cohort(cohort_id)
+    other = next((p for p in services.cohort_people(cohort.id) if p.id == other_id), None)
+    if other is None or other.id == current_user.id:
+        abort(404)
+    form = TieForm()
+    if form.validate_on_submit():
+        added = services.add_tie(
+            current_user.id, cohort.id, other.id, TieKind(form.kind.data), form.note.data or ""
+        )
+        flash(
+            f"Your connection with {other.name} is recorded. They will see it too."
+            if added
+            else f"You had already recorded that connection with {other.name}.",
+            "success",
+        )
+        return redirect(url_for("network.mine", cohort=cohort.id))
+    return render_template("network/connect.html", cohort=cohort, other=other, form=form)
+
+
+@bp.route("/network/ties/<int:tie_id>/remove", methods=["POST"])
+@signed_in
+def remove(tie_id: int) -> Response:
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    services.remove_tie(current_user.id, tie_id)
+    flash("The connection is removed, for both of you.", "success")
+    return redirect(url_for("network.mine", cohort=request.args.get("cohort", type=int)))
+
+
+# Programme managers and facilitators ----------------------------------------------------------
+
+
+def _staff_access(cohort_id: int):
+    """Managers, facilitators and admins: who is tied to whom. Organisation leads: their aggregates."""
+    return cohort_access(current_user, cohort_id)
+
+
+@bp.route("/cohorts/<int:cohort_id>/network")
+@signed_in
+def cohort(cohort_id: int) -> str:
+    access = _staff_access(cohort_id)
+    network = cohort_network.build(access, request.args.get("wave"))
+    if not access.sees_everyone:
+        summary = cohort_network.staff_summary(access, network.people, network.ties)
+        return render_template("network/lead.html", access=access, summary=summary, network=network)
+    return render_template(
+        "network/cohort.html",
+        access=access,
+        network=network,
+        explanations=EXPLANATIONS,
+        responses=services.response_counts(cohort_id),
+        wave_names=list(WaveName),
+        token_form=CsrfOnlyForm(),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/network/<any('edges.csv', 'network.graphml'):filename>")
+@signed_in
+def export(cohort_id: int, filename: str) -> Response:
+    access = _staff_access(cohort_id)
+    if not access.sees_everyone:
+        abort(403)
+    network = cohort_network.build(access, request.args.get("wave"))
+    stem = "".join(
+        ch for ch in access.cohort.name.lower().replace(" ", "-") if ch.isalnum() or ch in "-_"
+    )
+    if filename == "edges.csv":
+        response = Response(cohort_network.edge_list_csv(network), mimetype="text/csv")
+        name = f"{stem}-ties.csv"
+    else:
+        response = Response(cohort_network.graphml(network), mimetype="application/graphml+xml")
+        name = f"{stem}-network.graphml"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/cohorts/<int:cohort_id>/network/waves", methods=["POST"])
+@signed_in
+def open_wave(cohort_id: int) -> Response:
+    access = require_manager(_staff_access(cohort_id))
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        name = WaveName(request.form.get("name", ""))
+    except ValueError:
+        abort(400)
+    if services.open_wave(access.cohort.id, name):
+        flash(
+            f"The {name.label.lower()} survey is open. Learners see it on their network page.",
+            "success",
+        )
+    else:
+        flash(f"The {name.label.lower()} survey was already opened.", "success")
+    return redirect(url_for("network.cohort", cohort_id=cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/network/waves/<int:wave_id>/close", methods=["POST"])
+@signed_in
+def close_wave(cohort_id: int, wave_id: int) -> Response:
+    access = require_manager(_staff_access(cohort_id))
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    services.close_wave(access.cohort.id, wave_id)
+    flash("The survey is closed. Its answers are frozen.", "success")
+    return redirect(url_for("network.cohort", cohort_id=cohort_id))
+
+
+# Learners answering a survey wave ---------------------------------------------------------------
+
+
+@bp.route("/network/surveys/<int:wave_id>", methods=["GET", "POST"])
+@signed_in
+def survey(wave_id: int) -> str | Response:
+    wave = services.wave_for_learner(current_user.id, wave_id)
+    people = [p for p in services.cohort_people(wave.cohort_id) if p.id != current_user.id]
+    answers = services.my_answers(wave.id, current_user.id)
+    if request.method == "POST":
+        if not CsrfOnlyForm().validate_on_submit():
+            abort(400)
+        if wave.closed_at is not None:
+            abort(403)
+        allowed = {p.id for p in people}
+        try:
+            knew = {int(v) for v in request.form.getlist("knew_before")}
+            worked = {int(v) for v in request.form.getlist("worked_with")}
+        except ValueError:
+            abort(400)
+        if not (knew | worked) <= allowed:
+            abort(400)
+        services.submit_survey(wave, current_user.id, knew, worked)
+        flash(
+            "Thank you. Your answers are saved; you can change them until the survey closes.",
+            "success",
+        )
+        return redirect(url_for("network.mine", cohort=wave.cohort_id))
+    return render_template("network/survey.html", wave=wave, people=people, answers=answers)
+
+
+# Action learning sets (programme managers) ------------------------------------------------------
+
+
+@bp.route("/cohorts/<int:cohort_id>/sets")
+@signed_in
+def learning_sets(cohort_id: int) -> str:
+    access = require_manager(_staff_access(cohort_id))
+    return render_template(
+        "network/sets.html",
+        access=access,
+        proposal=sets.current_proposal(cohort_id),
+        current=sets.confirmed(cohort_id),
+        token_form=CsrfOnlyForm(),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/sets/<any(propose, move, confirm):action>", methods=["POST"])
+@signed_in
+def change_sets(cohort_id: int, action: str) -> str | Response:
+    access = require_manager(_staff_access(cohort_id))
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "propose":
+            sets.propose(cohort_id)
+        elif action == "move":
+            person = request.form.get("person", type=int)
+            to_set = request.form.get("to_set", type=int)
+            if person is None or to_set is None:
+                abort(400)
+            sets.move(cohort_id, person, to_set - 1)
+        else:
+            count = sets.confirm(cohort_id)
+            flash(
+                f"The {count} learning sets are confirmed. Each set's members now count as ties in the network.",
+                "success",
+            )
+    except ValueError as error:
+        return render_template(
+            "network/sets.html",
+            access=access,
+            proposal=sets.current_proposal(cohort_id),
+            current=sets.confirmed(cohort_id),
+            token_form=CsrfOnlyForm(),
+            error_list=[{"text": str(error), "href": "#proposal"}],
+        ), 200
+    return redirect(
+        url_for("network.learning_sets", cohort_id=cohort_id)
+        + ("#proposal" if action != "confirm" else "")
+    )

@@ -1,0 +1,77 @@
+"""Action learning sets: propose, move (and pin), confirm; only managers."""
+
+from sqlalchemy import func, select
+
+from leaders.extensions import db
+from leaders.network.models import LearningSet, LearningSetMember
+from tests.cohorts.conftest import Cast, make_organisation
+from tests.conftest import sign_in
+from tests.factories import enrol, make_user
+from tests.helpers import form_token, text_of
+
+
+def _big_cast():
+    cast = Cast()
+    orgs = [
+        make_organisation(f"Body {i}", sector)
+        for i, sector in enumerate(["nhs", "police", "education", "fire_and_rescue"])
+    ]
+    for i in range(9):
+        enrol(cast.cohort, make_user(name=f"Learner {i}", organisation_id=orgs[i % 4].id))
+    return cast  # 12 learners
+
+
+def _post(client, cast, action, **data):
+    page = client.get(f"/cohorts/{cast.cohort.id}/sets")
+    return client.post(
+        f"/cohorts/{cast.cohort.id}/sets/{action}", data={"csrf_token": form_token(page), **data}
+    )
+
+
+def test_propose_move_confirm(app, client):
+    cast = _big_cast()
+    sign_in(client, cast.manager)
+    assert _post(client, cast, "propose").status_code == 302
+    page = text_of(client.get(f"/cohorts/{cast.cohort.id}/sets"))
+    assert "Set 1" in page
+    assert "Set 2" in page
+    assert "A random split (median of 5)" in page
+    ann = cast.learners[0]
+    assert _post(client, cast, "move", person=ann.id, to_set=2).status_code == 302
+    page = text_of(client.get(f"/cohorts/{cast.cohort.id}/sets"))
+    assert "Ann Council Placed by you" in page
+    _post(client, cast, "propose")  # proposing again keeps Ann where she was put
+    assert "Ann Council Placed by you" in text_of(client.get(f"/cohorts/{cast.cohort.id}/sets"))
+    assert _post(client, cast, "confirm").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(LearningSet)) == 2
+    assert db.session.scalar(select(func.count()).select_from(LearningSetMember)) == 12
+    set_2 = db.session.execute(
+        select(LearningSet.id).where(LearningSet.name == "Set 2")
+    ).scalar_one()
+    assert (
+        db.session.execute(
+            select(LearningSetMember.set_id).where(LearningSetMember.user_id == ann.id)
+        ).scalar_one()
+        == set_2
+    )
+    # Set members are tied in the network.
+    network = text_of(client.get(f"/cohorts/{cast.cohort.id}/network"))
+    assert "0 without a tie outside their organisation" in network
+
+
+def test_too_few_people_is_explained(app, client):
+    cast = Cast()  # three learners
+    sign_in(client, cast.manager)
+    response = _post(client, cast, "propose")
+    assert response.status_code == 200
+    assert "There is a problem" in text_of(response)
+    assert db.session.scalar(select(func.count()).select_from(LearningSet)) == 0
+
+
+def test_only_managers(app, client):
+    cast = _big_cast()
+    sign_in(client, cast.facilitator)
+    assert client.get(f"/cohorts/{cast.cohort.id}/sets").status_code == 403
+    other = app.test_client()
+    sign_in(other, cast.learners[0])
+    assert other.get(f"/cohorts/{cast.cohort.id}/sets").status_code == 403
