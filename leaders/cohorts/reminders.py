@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 class Sent:
     at_risk: int = 0
     digests: int = 0
+    surveys: int = 0
     skipped: int = 0
 
 
@@ -80,6 +81,20 @@ def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
                 board=board,
             )
             sent.at_risk += 1
+        for wave, person in _unanswered_surveys(cohort):
+            kind = f"survey-{wave.name}"
+            if not _claim(person.user_id, cohort.id, kind, week, "network survey not answered"):
+                sent.skipped += 1
+                continue
+            _send(
+                person.email,
+                f"{cohort.name}: the {wave.name} network survey",
+                "cohorts/email/survey",
+                person=person,
+                cohort=cohort,
+                wave=wave,
+            )
+            sent.surveys += 1
         managers = (
             db.session.execute(
                 select(User)
@@ -122,3 +137,30 @@ def _send(to: str, subject: str, template: str, **context) -> None:
     except OSError:
         # Recorded but not delivered: logged for the operator; next week's run tries again.
         log.exception("Could not send a reminder to %s", to)
+
+
+def _unanswered_surveys(cohort: Cohort):
+    """(wave, learner) for every open network survey wave a learner has not answered yet."""
+    from leaders.cohorts.services import people
+    from leaders.network.models import SurveyResponse, SurveyWave
+
+    waves = (
+        db.session.execute(
+            select(SurveyWave).where(
+                SurveyWave.cohort_id == cohort.id, SurveyWave.closed_at.is_(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not waves:
+        return []
+    learners = people(CohortAccess(cohort, None, True), CohortRole.LEARNER)
+    answered = set(
+        db.session.execute(
+            select(SurveyResponse.wave_id, SurveyResponse.respondent_id).where(
+                SurveyResponse.wave_id.in_([w.id for w in waves])
+            )
+        ).all()
+    )
+    return [(w, p) for w in waves for p in learners if (w.id, p.user_id) not in answered]

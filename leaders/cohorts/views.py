@@ -438,6 +438,6 @@ def send_reminders_command() -> None:
 
     sent = send_reminders(get_catalogue())
     click.echo(
-        f"Sent {sent.at_risk} reminders to learners at risk and {sent.digests} weekly digests; "
-        f"{sent.skipped} already sent this week."
+        f"Sent {sent.at_risk} reminders to learners at risk, {sent.surveys} network survey reminders "
+        f"and {sent.digests} weekly digests; {sent.skipped} already sent this week."
     )

@@ -21,6 +21,7 @@ from leaders.network.metrics import (
     compare,
     network_metrics,
     organisation_network,
+    place_network,
 )
 from leaders.network.models import SurveyWave
 
@@ -43,6 +44,7 @@ class CohortNetwork:
     edges: list[Edge]
     legend: list[LegendEntry]
     organisations: list[tuple[str, str, int]]
+    places: list[tuple[str, str, int]]
     waves: list[SurveyWave]
     wave: SurveyWave | None
     change: Change | None
@@ -92,6 +94,7 @@ def build(access: CohortAccess, wave_name: str | None = None) -> CohortNetwork:
         edges,
         sector_legend({p.sector for p in people}),
         organisation_network(people, ties)[:15],
+        place_network(people, ties)[:15],
         waves,
         wave,
         change,

@@ -154,3 +154,30 @@ def test_a_learner_cannot_answer_another_cohorts_survey(app, client):
     db.session.commit()
     sign_in(client, cast.learners[0])
     assert client.get(f"/network/surveys/{wave.id}").status_code == 404
+
+
+def test_survey_reminders_go_to_those_who_have_not_answered(app, runner, tmp_path):
+    import json
+    from pathlib import Path
+
+    app.config["MAIL_OUTBOX_DIR"] = str(tmp_path / "outbox")
+    cast = Cast()
+    ann, ben, cat = cast.learners
+    for user in (ann, ben, cat):  # signed in and active: not at risk, so only survey reminders go
+        from leaders.timeutil import utcnow
+
+        user.last_sign_in_at = user.last_active_at = utcnow()
+    cast.other_cohort.ends_on = cast.other_cohort.starts_on
+    wave = SurveyWave(cohort_id=cast.cohort.id, name="baseline")
+    db.session.add(wave)
+    db.session.flush()
+    db.session.add(SurveyResponse(wave_id=wave.id, respondent_id=ann.id))
+    db.session.commit()
+    first = runner.invoke(args=["send-reminders"])
+    assert first.exit_code == 0, first.output
+    assert "2 network survey reminders" in first.output
+    assert runner.invoke(args=["send-reminders"]).exit_code == 0  # again: nothing new
+    sent = [json.loads(p.read_text()) for p in Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.json")]
+    surveys = sorted(m["to"] for m in sent if "network survey" in m["subject"])
+    assert surveys == sorted([ben.email, cat.email])
+    assert all("five minutes" in m["text"] for m in sent if "network survey" in m["subject"])
