@@ -59,7 +59,9 @@ class GovDateField(StringField):
         return self.data.strftime("%d %m %Y") if isinstance(self.data, date) else ""
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        self.raw_data = valuelist
+        # The widget redraws day, month and year from raw_data: always give it three (a forged or
+        # partial POST may send fewer).
+        self.raw_data = [*valuelist, "", "", ""][:3]
         self.data = None
         self.data = parse_date_parts(list(valuelist or []), self.label.text)
 
