@@ -21,13 +21,16 @@ from leaders.network.models import (
 )
 from leaders.organisations.models import Organisation, Sector
 from leaders.places.models import Place, PlaceKind
+from leaders.privacy.models import AuditEvent, ErasureRequest
 
 __all__ = [
     "Attendance",
+    "AuditEvent",
     "Cohort",
     "CohortMember",
     "CohortModule",
     "CohortSession",
+    "ErasureRequest",
     "JournalEntry",
     "LearningSet",
     "LearningSetMember",

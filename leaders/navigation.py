@@ -27,6 +27,12 @@ ENTRIES: list[NavEntry] = [
     NavEntry("My network", "network.mine", ("network.",), frozenset({"learner"})),
     NavEntry("Cohorts", "cohorts.index", ("cohorts.",), frozenset({"admin", "programme_manager"})),
     NavEntry(
+        "Erasure requests",
+        "privacy.erasures",
+        ("privacy.erasures", "privacy.audit"),
+        frozenset({"admin"}),
+    ),
+    NavEntry(
         "Organisations", "organisations.index", ("organisations.",), roles=frozenset({"admin"})
     ),
 ]
@@ -70,6 +76,7 @@ def navigation_items() -> list[dict]:
 def footer_links() -> list[dict]:
     return [
         {"href": fixed_url("main.accessibility"), "text": "Accessibility statement"},
+        {"href": fixed_url("privacy.notice"), "text": "Privacy notice"},
     ]
 
 

@@ -134,6 +134,13 @@ ROUTES = [
     ("organisations.merge", "POST", "/admin/organisations/{dup}/merge", ADMIN_ONLY),
     ("organisations.confirm_merge", "GET", "/admin/organisations/{dup}/merge/{into}", ADMIN_ONLY),
     ("organisations.confirm_merge", "POST", "/admin/organisations/{dup}/merge/{into}", ADMIN_ONLY),
+    ("privacy.notice", "GET", "/privacy", PUBLIC),
+    ("privacy.account", "GET", "/account", SIGNED_IN),
+    ("privacy.download", "GET", "/account/my-data.zip", SIGNED_IN),
+    ("privacy.erasures", "GET", "/admin/erasure-requests", ADMIN_ONLY),
+    ("privacy.erase", "POST", "/admin/erasure-requests/{erasure}/erase", ADMIN_ONLY),
+    ("privacy.audit", "GET", "/admin/audit", ADMIN_ONLY),
+    ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]
@@ -174,6 +181,12 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
     db.session.add_all([session, pending, wave, wave2, tie])
     db.session.commit()
     dup, into = make_organisation("Dup body", "other"), make_organisation("Kept body", "other")
+    from leaders.privacy.models import ErasureRequest
+
+    leaving = make_user(name="Leaving Learner")
+    erasure = ErasureRequest(user_id=leaving.id)
+    db.session.add(erasure)
+    db.session.commit()
     users = {
         "learner": ann,
         "other_learner": cast.outsider,
@@ -197,6 +210,7 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "org": cast.council.id,
         "dup": dup.id,
         "into": into.id,
+        "erasure": erasure.id,
     }
     return users, ids
 

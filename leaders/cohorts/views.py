@@ -35,6 +35,7 @@ from leaders.cohorts.models import AttendanceStatus, CohortRole, SessionKind
 from leaders.extensions import db, limiter
 from leaders.filters import UK
 from leaders.learning.forms import CsrfOnlyForm
+from leaders.privacy import services as audit
 
 bp = Blueprint("cohorts", __name__, cli_group=None)
 bp.add_app_template_global(exports.sector_label, "sector_label")
@@ -310,6 +311,7 @@ def learner(cohort_id: int, user_id: int) -> str:
     access = cohort_access(current_user, cohort_id)
     catalogue = get_catalogue()
     record = sessions.learner_record(access, catalogue, user_id)
+    audit.record(current_user.id, "viewed-learner", subject_id=user_id, cohort_id=cohort_id)
     return render_template(
         "cohorts/learner.html",
         access=access,
@@ -397,6 +399,12 @@ def export(cohort_id: int, what: str, fmt: str) -> Response:
     if what not in exports.EXPORTS or fmt not in ("csv", "xlsx"):
         abort(404)
     table = exports.EXPORTS[what](dashboard.build(access, get_catalogue()))
+    audit.record(
+        current_user.id,
+        "exported",
+        cohort_id=cohort_id,
+        detail=f"{what}.{fmt}, {len(table.rows)} rows",
+    )
     stem = f"{access.cohort.name} {what}".lower().replace(" ", "-")
     stem = "".join(ch for ch in stem if ch.isalnum() or ch in "-_") or "export"
     if fmt == "csv":

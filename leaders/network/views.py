@@ -18,6 +18,7 @@ from leaders.network import cohort_network, services, sets
 from leaders.network.forms import TieForm
 from leaders.network.metrics import EXPLANATIONS
 from leaders.network.models import TieKind, WaveName
+from leaders.privacy import services as audit
 
 bp = Blueprint("network", __name__)
 bp.add_app_template_global(lambda name: WaveName(name).label, "wave_label")
@@ -132,6 +133,7 @@ def export(cohort_id: int, filename: str) -> Response:
     if not access.sees_everyone:
         abort(403)
     network = cohort_network.build(access, request.args.get("wave"))
+    audit.record(current_user.id, "exported", cohort_id=cohort_id, detail=f"network {filename}")
     stem = "".join(
         ch for ch in access.cohort.name.lower().replace(" ", "-") if ch.isalnum() or ch in "-_"
     )

@@ -1,0 +1,153 @@
+"""Personal data: a learner's download, erasure that keeps anonymous counts, the audit log, the notice."""
+
+import io
+import json
+import zipfile
+
+from sqlalchemy import func, select
+
+from leaders.auth.models import User
+from leaders.extensions import db
+from leaders.learning.models import JournalEntry, LessonProgress
+from leaders.network.models import Tie
+from leaders.privacy.models import AuditEvent, ErasureRequest
+from leaders.timeutil import utcnow
+from tests.cohorts.conftest import Cast
+from tests.conftest import sign_in
+from tests.factories import PASSWORD
+from tests.helpers import form_token, text_of
+
+PROMPT = "sample-course/going-further/mapping-your-place#who-is-missing"
+
+
+def _history(cast):
+    ann, _, cat = cast.learners
+    db.session.add_all(
+        [
+            LessonProgress(
+                user_id=ann.id,
+                lesson_key="sample-course/first-steps/welcome",
+                completed_at=utcnow(),
+                version_completed="v",
+            ),
+            JournalEntry(
+                user_id=ann.id,
+                prompt_key=PROMPT,
+                body="My **private** thoughts",
+                body_html="<p>x</p>",
+                visibility="private",
+            ),
+            Tie(
+                cohort_id=cast.cohort.id,
+                user_a_id=min(ann.id, cat.id),
+                user_b_id=max(ann.id, cat.id),
+                kind="mentoring",
+            ),
+        ]
+    )
+    db.session.commit()
+
+
+def test_a_learner_downloads_everything_held_about_them(app, client):
+    cast = Cast()
+    _history(cast)
+    ann = cast.learners[0]
+    sign_in(client, ann)
+    response = client.get("/account/my-data.zip")
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    assert {
+        "account.json",
+        "cohorts.json",
+        "progress.json",
+        "knowledge_checks.json",
+        "journal.json",
+        "attendance.json",
+        "connections.json",
+        "network_survey_answers.json",
+        "journal.md",
+    } <= set(archive.namelist())
+    assert json.loads(archive.read("account.json"))["email"] == ann.email
+    assert (
+        json.loads(archive.read("progress.json"))[0]["lesson_key"]
+        == "sample-course/first-steps/welcome"
+    )
+    assert "My **private** thoughts" in archive.read("journal.md").decode()
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "downloaded-own-data")
+        )
+        == 1
+    )
+
+
+def test_erasure_removes_identity_and_journal_and_keeps_counts(app, client):
+    cast = Cast()
+    _history(cast)
+    ann = cast.learners[0]
+    sign_in(client, ann)
+    page = client.get("/account")
+    assert client.post("/account/erasure", data={"csrf_token": form_token(page)}).status_code == 302
+    assert "You asked for your data to be erased" in text_of(client.get("/account"))
+
+    admin = app.test_client()
+    sign_in(admin, cast.admin)
+    listing = admin.get("/admin/erasure-requests")
+    assert "Ann Council" in text_of(listing)
+    request = db.session.execute(select(ErasureRequest)).scalar_one()
+    assert (
+        admin.post(
+            f"/admin/erasure-requests/{request.id}/erase", data={"csrf_token": form_token(listing)}
+        ).status_code
+        == 302
+    )
+
+    db.session.expire_all()
+    user = db.session.get(User, ann.id)
+    assert (user.name, user.email, user.active, user.password_hash) == (
+        "Erased learner",
+        f"erased-{ann.id}@erased.invalid",
+        False,
+        None,
+    )
+    assert db.session.scalar(select(func.count()).select_from(JournalEntry)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Tie)) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(LessonProgress)) == 1
+    )  # anonymous count kept
+    assert client.get("/home").status_code == 302  # signed out everywhere
+    fresh = app.test_client()
+    assert sign_in(fresh, email=ann.email, password=PASSWORD).status_code == 200  # cannot sign in
+    manager = app.test_client()
+    sign_in(manager, cast.manager)
+    board = text_of(manager.get(f"/cohorts/{cast.cohort.id}"))
+    assert "Erased learner" in board
+    assert "Ann Council" not in board
+
+
+def test_viewing_learners_and_exports_are_audited(app, client):
+    cast = Cast()
+    ann = cast.learners[0]
+    sign_in(client, cast.manager)
+    client.get(f"/cohorts/{cast.cohort.id}/learners/{ann.id}")
+    client.get(f"/cohorts/{cast.cohort.id}/export/learners.csv")
+    client.get(f"/cohorts/{cast.cohort.id}/network/edges.csv")
+    actions = db.session.execute(
+        select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.subject_id)
+    ).all()
+    assert ("viewed-learner", cast.manager.id, ann.id) in actions
+    assert [a for a, *_ in actions].count("exported") == 2
+    admin = app.test_client()
+    sign_in(admin, cast.admin)
+    log = text_of(admin.get("/admin/audit"))
+    assert "Tom Manager viewed learner Ann Council" in log
+    assert "exported learners.csv, 3 rows" in log
+
+
+def test_privacy_notice_is_public_and_linked(client):
+    page = client.get("/privacy")
+    assert page.status_code == 200
+    assert "Your journal is yours" in text_of(page)
+    assert 'href="/privacy"' in client.get("/").get_data(as_text=True)
