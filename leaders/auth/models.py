@@ -50,6 +50,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Wrong passwords since the last successful sign-in or lockout.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Sign-in refused until then, after too many wrong passwords.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Who the person works for; cleared if the organisation is deleted (merges move people first).
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import render_template, url_for
 from sqlalchemy import bindparam, func, select, update
@@ -32,13 +32,39 @@ def find_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
+#: Wrong passwords in a row before an account is locked, and for how long.
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+class AccountLocked(Exception):
+    """Too many wrong passwords: sign-in is refused until `until`, even with the right one."""
+
+    def __init__(self, until: datetime) -> None:
+        self.until = until
+        super().__init__(until.isoformat())
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
+    """The active user with this email and password, or None. AccountLocked after repeated failures."""
     user = find_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not user.check_password(password) or not user.active:
+    now = utcnow()
+    locked_until = as_utc(user.locked_until)
+    if locked_until and locked_until > now:
+        raise AccountLocked(locked_until)
+    if not user.check_password(password):
+        user.failed_sign_ins += 1
+        if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
+            user.failed_sign_ins = 0
+            user.locked_until = now + LOCKOUT
+        db.session.commit()
+        if user.locked_until and as_utc(user.locked_until) > now:
+            raise AccountLocked(as_utc(user.locked_until))
+        return None
+    if not user.active:
         return None
     return user
 
@@ -58,6 +84,8 @@ def record_sign_in(user: User) -> None:
     now = utcnow()
     user.last_sign_in_at = now
     user.last_active_at = now
+    user.failed_sign_ins = 0
+    user.locked_until = None
     db.session.commit()
 
 

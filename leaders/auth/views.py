@@ -64,7 +64,15 @@ def sign_in() -> str | Response:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountLocked:
+            minutes = int(services.LOCKOUT.total_seconds() // 60)
+            form.email.errors.append(
+                f"You have entered the wrong password too many times. Try again in {minutes} minutes, "
+                "or reset your password"
+            )
+            return render_template("auth/sign_in.html", form=form)
         if user is None:
             form.email.errors.append(
                 "Enter a correct email address and password. Both are case sensitive"

@@ -1,0 +1,29 @@
+"""Repeated wrong passwords lock the account for a while (on top of the per-address rate limit)."""
+
+from tests.helpers import text_of
+
+
+def test_an_account_locks_after_repeated_wrong_passwords(app, client, learner, db):
+    from datetime import timedelta
+
+    from leaders.auth.services import MAX_FAILED_SIGN_INS
+    from tests.conftest import sign_in
+
+    for _ in range(MAX_FAILED_SIGN_INS - 1):
+        assert "Enter a correct email address and password" in text_of(
+            sign_in(client, learner, "wrong-password-here")
+        )
+    locked = sign_in(client, learner, "wrong-password-here")
+    assert "You have entered the wrong password too many times. Try again in 15 minutes" in text_of(
+        locked
+    )
+    # Even the right password is refused while locked, and nothing signs in.
+    assert "too many times" in text_of(sign_in(client, learner))
+    assert client.get("/home").status_code == 302
+    # When the lock expires, the right password works and the count starts again.
+    db.session.refresh(learner)  # the requests changed it in their own sessions
+    learner.locked_until = learner.locked_until - timedelta(minutes=16)
+    db.session.commit()
+    assert sign_in(client, learner).status_code == 302
+    db.session.refresh(learner)
+    assert (learner.failed_sign_ins, learner.locked_until) == (0, None)
