@@ -8,12 +8,12 @@ ASSETS := leaders/static/govuk
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev assets db seed lint format bench clean
+.PHONY: run test install install-dev assets db seed lint format bench clean audit
 
 run: install assets db seed ## Set up everything on SQLite and serve on http://127.0.0.1:5000
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev ## Lint, check formatting and run the tests
+test: install-dev assets ## Lint, check formatting and run the tests (the browser tests need the built assets)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -52,6 +52,9 @@ db: install ## Build or upgrade the SQLite schema, and load the place registry
 
 seed: install
 	$(FLASK) seed-demo
+
+audit: install-dev ## Check installed packages for known vulnerabilities (needs the vulnerability service)
+	$(BIN)/pip-audit --skip-editable
 
 lint: install-dev
 	$(BIN)/ruff check .
