@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import (
@@ -20,7 +21,7 @@ from werkzeug.wrappers import Response
 from leaders.access import public, signed_in
 from leaders.auth import services
 from leaders.auth.forms import NewPasswordForm, RequestResetForm, SignInForm
-from leaders.auth.models import SignedInUser
+from leaders.auth.models import SignedInUser, User
 from leaders.auth.tokens import TokenError
 from leaders.extensions import limiter, login_manager
 
@@ -106,12 +107,10 @@ def request_reset() -> str:
     return render_template("auth/request_reset.html", form=form)
 
 
-@bp.route("/password-reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@public
-def reset_password(token: str) -> str | Response | tuple[str, int]:
+def _password_from_link(token: str, purpose: str, template: str, done: Callable[[User], Response]):
+    """Set a password from an emailed link (a reset or an invitation): checked, single use."""
     try:
-        user = services.user_for_token(token, "reset")
+        user = services.user_for_token(token, purpose)
     except TokenError as error:
         return render_template("auth/link_invalid.html", reason=str(error)), 400
     form = NewPasswordForm(email=user.email, name=user.name)
@@ -119,6 +118,29 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         services.set_password(user, form.password.data)
         logout_user()
         session.clear()
+        return done(user)
+    return render_template(template, form=form, user=user)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@public
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    def done(user: User) -> Response:
         flash("Your password has been changed. Sign in with your new password.", "success")
         return redirect(url_for("auth.sign_in"))
-    return render_template("auth/reset_password.html", form=form, user=user)
+
+    return _password_from_link(token, "reset", "auth/reset_password.html", done)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@public
+def accept_invitation(token: str) -> str | Response | tuple[str, int]:
+    def done(user: User) -> Response:
+        login_user(services.signed_in_user(user.id, user.session_version))
+        services.record_sign_in(user)
+        flash("Welcome to Place Leaders. Your password is set.", "success")
+        return redirect(url_for("main.home"))
+
+    return _password_from_link(token, "invite", "auth/accept_invitation.html", done)

@@ -203,7 +203,7 @@ def remove_person(cohort: Cohort, user_id: int) -> bool:
 def send_invitation(user: User, cohort: Cohort) -> None:
     """Email a time-limited link to set a password and join."""
     link = url_for(
-        "cohorts.accept_invitation", token=tokens.make_token(user, "invite"), _external=True
+        "auth.accept_invitation", token=tokens.make_token(user, "invite"), _external=True
     )
     from flask import current_app
 

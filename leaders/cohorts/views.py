@@ -11,28 +11,23 @@ from datetime import datetime
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders.access import public, roles, signed_in
-from leaders.auth import services as accounts
-from leaders.auth.forms import NewPasswordForm
+from leaders.access import roles, signed_in
 from leaders.auth.models import Role
-from leaders.auth.tokens import TokenError
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import dashboard, enrolment, exports, services, sessions
 from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
 from leaders.cohorts.forms import CohortForm, ImportForm, InviteForm, SessionForm, parse_date_parts
 from leaders.cohorts.models import AttendanceStatus, CohortRole, SessionKind
-from leaders.extensions import db, limiter
+from leaders.extensions import db
 from leaders.filters import UK
 from leaders.learning.forms import CsrfOnlyForm
 from leaders.privacy import services as audit
@@ -416,25 +411,6 @@ def export(cohort_id: int, what: str, fmt: str) -> Response:
         )
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
-
-
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
-@public
-def accept_invitation(token: str) -> str | Response | tuple[str, int]:
-    try:
-        user = accounts.user_for_token(token, "invite")
-    except TokenError as error:
-        return render_template("auth/link_invalid.html", reason=str(error)), 400
-    form = NewPasswordForm(email=user.email, name=user.name)
-    if form.validate_on_submit():
-        accounts.set_password(user, form.password.data)
-        session.clear()
-        login_user(accounts.signed_in_user(user.id, user.session_version))
-        accounts.record_sign_in(user)
-        flash("Welcome to Place Leaders. Your password is set.", "success")
-        return redirect(url_for("main.home"))
-    return render_template("cohorts/accept_invitation.html", form=form, user=user)
 
 
 @bp.cli.command("send-reminders")
