@@ -58,3 +58,16 @@ def test_errors_get_the_500_page_without_details(trial_app):
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in text_of(response)
     assert "boom" not in response.get_data(as_text=True)
+
+
+def test_a_database_outage_gets_the_service_error_page(migrated_url, tmp_path):
+    """Found by bench/load.py --fault: the 500 page loaded the user again, failed, and gunicorn's
+    bare page went out. Now the session is rolled back and the page is drawn without the database."""
+    app = make_app("sqlite:////nonexistent-folder/leaders.sqlite", PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "1.1"  # a signed-in user: the loader needs the database
+    response = client.get("/courses")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in text_of(response)
+    assert "Place Leaders" in text_of(response)
