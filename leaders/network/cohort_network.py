@@ -50,12 +50,11 @@ class CohortNetwork:
     change: Change | None
     previous: SurveyWave | None
 
-    def person(self, person_id: int) -> Person:
-        return self._by_id[person_id]
+    #: People by id, built once (the page looks people up in loops).
+    by_id: dict[int, Person]
 
-    @property
-    def _by_id(self) -> dict[int, Person]:
-        return {p.id: p for p in self.people}
+    def person(self, person_id: int) -> Person:
+        return self.by_id[person_id]
 
 
 def ties_now(cohort_id: int, waves: list[SurveyWave]) -> list[Tie]:
@@ -99,6 +98,7 @@ def build(access: CohortAccess, wave_name: str | None = None) -> CohortNetwork:
         wave,
         change,
         previous,
+        {p.id: p for p in people},
     )
 
 
