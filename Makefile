@@ -8,12 +8,12 @@ ASSETS := leaders/static/govuk
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev assets db seed lint format bench clean audit
+.PHONY: run test install install-dev assets browser db seed lint format bench clean audit
 
 run: install assets db seed ## Set up everything on SQLite and serve on http://127.0.0.1:5000
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev assets ## Lint, check formatting and run the tests (the browser tests need the built assets)
+test: install-dev assets browser ## Lint, check formatting and run the tests (the browser tests need the built assets and a Chromium)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -44,6 +44,9 @@ $(ASSETS)/app.css: node_modules/.package-lock.json leaders/assets/app.scss
 	rm -rf $(ASSETS)/images && cp -r node_modules/govuk-frontend/dist/govuk/assets/images $(ASSETS)/images
 
 assets: $(ASSETS)/app.css
+
+browser: install-dev ## A Chromium for the browser tests: the system's, Debian's package (as root), or Playwright's download
+	scripts/ensure-chromium $(BIN)/playwright
 
 db: install ## Build or upgrade the SQLite schema, and load the place registry
 	mkdir -p instance
