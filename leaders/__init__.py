@@ -12,7 +12,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS, Config
-from leaders.templating import LeadersTemplate
+from leaders.templating import register_shared_macros
 
 
 def create_app(
@@ -32,6 +32,8 @@ def create_app(
     _register_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
+    # Last: the shared macros' modules copy the environment's globals when they are made.
+    register_shared_macros(app)
     return app
 
 
@@ -58,7 +60,6 @@ def _register_templates(app: Flask) -> None:
             ),
         ]
     )
-    app.jinja_env.template_class = LeadersTemplate
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)

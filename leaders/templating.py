@@ -1,33 +1,44 @@
-"""Templates whose macro imports are cheap.
+"""Macros that every page shares, made once and kept as Jinja environment globals.
 
-Every `{% from "…" import … %}` runs `ctx.globals_keys - template.globals.keys()` in Jinja, which
-walks the globals ChainMap key by key: with a dozen imports per page that was about an eighth of
-rendering a lesson. The imported template's global names are fixed once the app has started, so we
-take them once. If a context brings a global the cached names lack, the result is what Jinja does
-anyway: a module made for that context.
+`{% from "…" import … %}` makes a module of the imported template on every render (Jinja compares the
+context's globals with the template's, key by key, and builds a fresh module when they differ): with a
+dozen imports per page that was about an eighth of rendering a lesson. Instead, the shared macro
+templates are loaded once at start-up and their macros put in the environment's globals, so a template
+calls `breadcrumbs(…)` with no import. A module copies the environment's globals when it is made, so
+this runs last in create_app, after every extension and blueprint has added its globals (`csrf_token`,
+`url_for`, `fixed_url` …); the macros must not rely on context-processor values, which an imported module
+does not see either. An `import` of the same macros still works; it is just slower.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from flask import Flask
 
-from jinja2 import Template
-from jinja2.runtime import Context
+#: Template → the macros it provides to every template, under these names.
+SHARED_MACROS: dict[str, tuple[str, ...]] = {
+    "components/nav.html": ("service_navigation", "breadcrumbs", "pagination"),
+    "components/learning.html": (
+        "minutes_text",
+        "progress_bar",
+        "lesson_task_list",
+        "locked_task_list",
+    ),
+    "components/charts.html": ("bar_chart", "count_table"),
+    "cohorts/_nav.html": ("cohort_nav",),
+    "learning/_quiz_questions.html": ("quiz_questions",),
+    "learning/_quiz.html": ("quiz_block",),
+    "learning/_reflection.html": ("reflection_block",),
+}
+
+#: Other names for shared macros, for templates whose context has a variable of the macro's name.
+ALIASES = {"breadcrumb_trail": "breadcrumbs"}
 
 
-class LeadersTemplate(Template):
-    _global_names: frozenset[str] | None = None
-
-    def _get_default_module(self, ctx: Context | None = None) -> Any:
-        if self.environment.is_async:
-            raise RuntimeError("Module is not available in async mode.")
-        if ctx is not None:
-            names = self._global_names
-            if names is None:
-                names = self._global_names = frozenset(self.globals)
-            missing = ctx.globals_keys - names
-            if missing:
-                return self.make_module({key: ctx.parent[key] for key in missing})
-        if self._module is None:
-            self._module = self.make_module()
-        return self._module
+def register_shared_macros(app: Flask) -> None:
+    env = app.jinja_env
+    for template_name, names in SHARED_MACROS.items():
+        module = env.get_template(template_name).module
+        for name in names:
+            env.globals[name] = getattr(module, name)
+    for alias, name in ALIASES.items():
+        env.globals[alias] = env.globals[name]
