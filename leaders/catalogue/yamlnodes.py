@@ -96,7 +96,11 @@ def _refuse_anchors(text: str, first_line: int) -> None:
 
 #: Errors found far from their cause, where the context mark (the opening quote or bracket) is
 #: the line to fix rather than the problem mark (often the end of the settings).
-_CONTEXT_FIRST = ("while scanning a quoted scalar", "while parsing a flow")
+_CONTEXT_FIRST = (
+    "while scanning a quoted scalar",
+    "while parsing a flow sequence",
+    "while parsing a flow mapping",
+)
 
 
 def _mark(error: yaml.MarkedYAMLError) -> yaml.Mark | None:
@@ -110,7 +114,7 @@ def _explain(error: yaml.MarkedYAMLError) -> str:
     context = error.context or ""
     if context.startswith("while scanning a quoted scalar"):
         return "a quote is not closed: end the text with the same quote mark it starts with"
-    if context.startswith("while parsing a flow"):
+    if context.startswith(_CONTEXT_FIRST[1:]):
         bracket = "]" if "sequence" in context else "}"
         return f"a bracket is not closed: end the list with {bracket}, or put the text in quotes"
     problem = (error.problem or "it cannot be read").strip()
