@@ -1,4 +1,4 @@
-"""``flask content check`` and ``flask content list``.
+"""``flask content check``, ``flask content list`` and ``flask content keys``.
 
 Both read the folder directly, never through the app: ``content_cli`` is a Flask plugin command
 (see pyproject.toml), which Flask finds without building the app. So they work even when the content
@@ -12,7 +12,10 @@ from pathlib import Path
 
 import click
 
-from .loader import build
+from leaders.timeutil import uk_today
+
+from . import currency, keys
+from .loader import build_report
 from .model import Catalogue, Problem, display_path
 
 content_cli = click.Group("content", help="Check and list the course content.")
@@ -44,30 +47,92 @@ def _report(problems: list[Problem], where: str) -> None:
 @content_cli.command("check")
 @_DIRECTORY
 def check_command(directory: Path | None) -> None:
-    """Check every content file and list every problem (exit status 1 if there are any)."""
+    """Check every content file and list every problem (exit status 1 if there are any).
+
+    Warnings (lessons due for review, no list of published keys) are listed too, but do not
+    make the check fail.
+    """
     folder = _directory(directory)
     where = display_path(folder.absolute())
-    catalogue, problems = build(folder)
-    if problems or catalogue is None:
-        _report(problems, where)
+    report = build_report(folder)
+    catalogue = report.catalogue
+    warnings = list(report.warnings)
+    if catalogue is not None:
+        warnings += currency.warnings(catalogue, uk_today())
+    for warning in warnings:
+        click.echo(warning.format())
+    if report.problems or catalogue is None:
+        _report(report.problems, where)
         raise SystemExit(1)
     modules = sum(len(course.modules) for course in catalogue)
+    noted = f" ({_plural(len(warnings), 'warning')})" if warnings else ""
     click.echo(
-        f"Content in {where} is valid: {_plural(len(catalogue.courses), 'course')}, "
+        f"Content in {where} is valid{noted}: {_plural(len(catalogue.courses), 'course')}, "
         f"{_plural(modules, 'module')}, {_plural(len(catalogue.lessons), 'lesson')}."
     )
 
 
 @content_cli.command("list")
 @_DIRECTORY
-def list_command(directory: Path | None) -> None:
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="List only the lessons past their review date or never reviewed.",
+)
+def list_command(directory: Path | None, stale: bool) -> None:
     """Show every course, module and lesson with keys, versions, word counts and minutes."""
     folder = _directory(directory)
-    catalogue, problems = build(folder)
-    if problems or catalogue is None:
-        _report(problems, display_path(folder.absolute()))
+    catalogue = _valid(folder)
+    click.echo(format_stale(catalogue) if stale else format_tree(catalogue))
+
+
+@content_cli.command("keys")
+@_DIRECTORY
+def keys_command(directory: Path | None) -> None:
+    """Record every lesson key in published-keys.txt (adding new ones, never removing any)."""
+    folder = _directory(directory)
+    report = build_report(folder, require_recorded=False)
+    if report.problems or report.catalogue is None:
+        _report(report.problems, display_path(folder.absolute()))
         raise SystemExit(1)
-    click.echo(format_tree(catalogue))
+    added = keys.record(folder, report.keys)
+    where = display_path((folder / keys.MANIFEST).absolute())
+    for key in added:
+        click.echo(f"Recorded {key}")
+    if added:
+        click.echo(f"Recorded {_plural(len(added), 'new lesson key')} in {where}.")
+    else:
+        click.echo(f"{where} already lists every lesson key.")
+
+
+def _valid(folder: Path) -> Catalogue:
+    report = build_report(folder)
+    if report.problems or report.catalogue is None:
+        _report(report.problems, display_path(folder.absolute()))
+        raise SystemExit(1)
+    return report.catalogue
+
+
+def format_stale(catalogue: Catalogue) -> str:
+    """The lessons due for review, oldest first, each with its dates and file."""
+    today = uk_today()
+    lessons = sorted(
+        currency.stale(catalogue, today),
+        key=lambda lesson: (lesson.review_by is not None, lesson.review_by or today, lesson.key),
+    )
+    if not lessons:
+        return (
+            f"No lessons are due for review ({_plural(len(catalogue.lessons), 'lesson')} checked)."
+        )
+    lines = []
+    for lesson in lessons:
+        if lesson.reviewed is None or lesson.review_by is None:
+            when = "never reviewed"
+        else:
+            when = f"due {lesson.review_by.isoformat()} (reviewed {lesson.reviewed.isoformat()})"
+        lines.append(f"{lesson.key}  {when}  {lesson.title}  {display_path(lesson.source_path)}")
+    lines.append(f"{_plural(len(lessons), 'lesson')} of {len(catalogue.lessons):,} due for review.")
+    return "\n".join(lines)
 
 
 def format_tree(catalogue: Catalogue) -> str:

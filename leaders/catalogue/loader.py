@@ -19,8 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from leaders.timeutil import uk_today
+
+from . import currency
 from .cache import DiskCache
 from .document import RenderedDocument, Resolver
+from .keys import check_manifest, index_aliases
 from .model import (
     IMAGE_EXTENSIONS,
     Catalogue,
@@ -36,12 +40,12 @@ from .parse import (
     HEADER_FIELDS,
     LESSON_FIELDS,
     NUMBERED_RE,
-    SLUG_RE,
     Source,
     read_fields,
     read_source,
 )
 from .quizzes import QuizSpec, ReflectionSpec, duplicate_ids, parse_quiz, parse_reflection
+from .safety import LINK_OUT, outside, svg_problems
 from .scan import scan
 
 if TYPE_CHECKING:
@@ -69,8 +73,34 @@ def build(
     content_dir: Path | str, cache_dir: Path | str | None = None
 ) -> tuple[Catalogue | None, list[Problem]]:
     """The catalogue and no problems, or None and every problem found."""
+    report = build_report(content_dir, cache_dir)
+    return report.catalogue, report.problems
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a load found: the catalogue (None if there are problems), problems and warnings.
+
+    Warnings (such as a missing list of published keys) never stop the content loading.
+    ``keys`` are the lesson keys found, valid or not.
+    """
+
+    catalogue: Catalogue | None
+    problems: list[Problem]
+    warnings: list[Problem]
+    keys: list[str]
+
+
+def build_report(
+    content_dir: Path | str,
+    cache_dir: Path | str | None = None,
+    *,
+    require_recorded: bool = True,
+) -> Report:
+    """Load the content; ``require_recorded=False`` allows keys not yet in published-keys.txt."""
     cache = DiskCache(Path(cache_dir)) if cache_dir is not None else None
     builder = _Builder(Path(content_dir).absolute(), cache)
+    builder.require_recorded = require_recorded
     # A load makes many small objects and few reference cycles: pausing the cyclic garbage
     # collector while it runs saves a fifth of a warm load. Reference counting still frees memory.
     collecting = gc.isenabled()
@@ -81,7 +111,8 @@ def build(
         if collecting:
             gc.enable()
     problems = sorted(dict.fromkeys(builder.problems), key=Problem.sort_key)
-    return (None if problems else catalogue), problems
+    warnings = sorted(dict.fromkeys(builder.warnings), key=Problem.sort_key)
+    return Report(None if problems else catalogue, problems, warnings, builder.keys)
 
 
 _README = "readme.md"
@@ -127,15 +158,6 @@ class _CourseEntry:
         return self.slug
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
-    """The folder's visible entries, by name."""
-    try:
-        with os.scandir(folder) as found:
-            return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
-    except OSError:
-        return []
-
-
 def _is_md(name: str) -> bool:
     return name.lower().endswith(".md")
 
@@ -152,6 +174,34 @@ class _Builder:
         self.cached = 0
         self._renderer: Renderer | None = None
         self._targets: dict[str, str] = {}
+        self.warnings: list[Problem] = []
+        self.keys: list[str] = []
+        self.require_recorded = True
+        self._links_out: set[str] = set()
+        self.today = uk_today()
+
+    def _entries(self, folder: Path) -> list[os.DirEntry[str]]:
+        """The folder's visible entries, by name, without links that lead out of the folder."""
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(
+                    (e for e in found if not e.name.startswith(".")), key=lambda e: e.name
+                )
+        except OSError:
+            return []
+        return [entry for entry in entries if entry.path not in self._links_out]
+
+    def _find_links_out(self) -> set[str]:
+        """Report every symbolic link in the tree that leads outside it; return their paths."""
+        found: set[str] = set()
+        for directory, folders, names in os.walk(self.root):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            for name in folders + names:
+                path = os.path.join(directory, name)
+                if not name.startswith(".") and os.path.islink(path) and outside(path, self.root):
+                    self.problem(Path(path), None, LINK_OUT)
+                    found.add(path)
+        return found
 
     def problem(self, path: Path, line: int | None, message: str) -> None:
         self.problems.append(Problem(path, line, message))
@@ -164,6 +214,7 @@ class _Builder:
                 self.root, None, "the content folder does not exist: check the folder name"
             )
             return None
+        self._links_out = self._find_links_out()
         courses = self._walk()
         self._index(courses)
         documents = self._render_all(courses)
@@ -173,7 +224,7 @@ class _Builder:
 
     def _walk(self) -> list[_CourseEntry]:
         courses: list[_CourseEntry] = []
-        for entry in _entries(self.root):
+        for entry in self._entries(self.root):
             path = Path(entry.path)
             if entry.is_dir():
                 courses.append(self._course(path))
@@ -219,7 +270,7 @@ class _Builder:
             )
         course = _CourseEntry(folder, number, slug, source, values)
         modules: list[_ModuleEntry] = []
-        for entry in _entries(folder):
+        for entry in self._entries(folder):
             path = Path(entry.path)
             if entry.is_dir():
                 modules.append(self._module(course, path))
@@ -265,7 +316,7 @@ class _Builder:
         module = _ModuleEntry(folder, number, slug, key, course.key, source, values)
         lessons: list[_LessonEntry] = []
         images: dict[str, Path] = {}
-        for entry in _entries(folder):
+        for entry in self._entries(folder):
             path = Path(entry.path)
             if entry.is_dir():
                 self._stray_markdown(path, "lessons must sit directly in the module folder")
@@ -273,6 +324,8 @@ class _Builder:
             if not _is_md(entry.name):
                 if path.suffix.lower() in IMAGE_EXTENSIONS:
                     images[entry.name] = path
+                    if path.suffix.lower() == ".svg":
+                        self.problems.extend(svg_problems(path))
                 continue
             if entry.name == "module.md" or entry.name.lower() == _README:
                 continue
@@ -308,6 +361,7 @@ class _Builder:
         if source is not None:
             values, problems = read_fields(source, LESSON_FIELDS, "a lesson's")
             self.problems.extend(problems)
+            self.problems.extend(currency.date_problems(source, values, self.today))
             if source.body is not None and not source.body.strip():
                 self.problem(
                     path, 1, "the lesson has no content: write the lesson below the front matter"
@@ -348,49 +402,13 @@ class _Builder:
         lessons = [
             lesson for course in courses for module in course.modules for lesson in module.lessons
         ]
-        targets = {lesson.key: lesson.key for lesson in lessons}
-        owners: dict[str, _LessonEntry] = {}
-        by_key = {lesson.key: lesson for lesson in lessons}
-        for lesson in lessons:
-            for alias, line in lesson.values.get("aliases", []):
-                full = _alias_key(alias, lesson)
-                if full is None:
-                    self.problem(
-                        lesson.path,
-                        line,
-                        f'alias "{alias}" is not a lesson name or key: write an earlier name of '
-                        "this lesson, like problem-types, or a full key, like "
-                        "course/module/lesson",
-                    )
-                elif full == lesson.key:
-                    self.problem(
-                        lesson.path, line, f'alias "{alias}" is this lesson\'s own key: remove it'
-                    )
-                elif full in by_key:
-                    self.problem(
-                        lesson.path,
-                        line,
-                        f'alias "{alias}" is the key of another lesson '
-                        f"({_relative(by_key[full].path, self.root)}): an alias must be a name "
-                        "that no lesson has now",
-                    )
-                elif full in owners:
-                    other = owners[full]
-                    where = (
-                        "it is listed twice"
-                        if other is lesson
-                        else f"it is also an alias of {_relative(other.path, self.root)}"
-                    )
-                    self.problem(
-                        lesson.path,
-                        line,
-                        f'alias "{alias}" can lead to only one lesson, but {where}: remove one',
-                    )
-                else:
-                    owners[full] = lesson
-                    targets[full] = lesson.key
-                    lesson.aliases.append(full)
-        self._targets = targets
+        self._targets = index_aliases(lessons, self.root, self.problem)
+        problems, warnings = check_manifest(
+            self.root, lessons, self._targets, require_recorded=self.require_recorded
+        )
+        self.problems.extend(problems)
+        self.warnings.extend(warnings)
+        self.keys = [lesson.key for lesson in lessons]
 
     @property
     def resolve(self) -> Resolver:
@@ -538,7 +556,7 @@ class _Builder:
                 source_path=course.path / "course.md",
             )
         stats = LoadStats(rendered=self.rendered, cached=self.cached)
-        return Catalogue(courses=built, module_files=module_files, stats=stats)
+        return Catalogue(courses=built, module_files=module_files, stats=stats, root=self.root)
 
     @staticmethod
     def _lesson_object(entry: _LessonEntry, position: int, document: RenderedDocument) -> Lesson:
@@ -561,27 +579,10 @@ class _Builder:
             quizzes=document.quizzes,
             prompts=document.prompts,
             position=position,
+            reviewed=values.get("reviewed"),
+            review_by=currency.due(values.get("reviewed"), values.get("review_by")),
+            review_line=currency.review_line(entry.source),
         )
 
 
-def _alias_key(alias: str, lesson: _LessonEntry) -> str | None:
-    parts = alias.strip("/").split("/")
-    if not all(SLUG_RE.fullmatch(part) for part in parts):
-        return None
-    if len(parts) == 1:
-        return f"{lesson.module_key}/{parts[0]}"
-    if len(parts) == 2:
-        return f"{lesson.course_key}/{alias.strip('/')}"
-    if len(parts) == 3:
-        return "/".join(parts)
-    return None
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-__all__ = ["ContentError", "build", "check", "load_catalogue"]
+__all__ = ["ContentError", "Report", "build", "build_report", "check", "load_catalogue"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
@@ -181,10 +182,20 @@ class Lesson:
     prompts: tuple[Prompt, ...]
     #: 1-based position within its module.
     position: int
+    #: When someone last checked the lesson is accurate (front matter ``reviewed``), if ever.
+    reviewed: date | None = None
+    #: When it is next due for review: ``review_by``, or a year after ``reviewed``.
+    review_by: date | None = None
+    #: File line of ``reviewed`` (1 when there is none), for warnings.
+    review_line: int = 1
 
     @property
     def url(self) -> str:
         return lesson_url(self.key)
+
+    def overdue(self, today: date) -> bool:
+        """True when the lesson is past its review date, or has never been reviewed."""
+        return self.review_by is None or self.review_by < today
 
     @property
     def module_slug(self) -> str:
@@ -257,6 +268,8 @@ class Catalogue:
     #: Folder of each module, by module key, and the image files in it, by name.
     module_files: Mapping[str, Mapping[str, Path]] = field(repr=False)
     stats: LoadStats = field(default_factory=LoadStats, compare=False)
+    #: The content folder: files are served only from inside it.
+    root: Path | None = field(default=None, compare=False)
     _modules: Mapping[str, Module] = field(init=False, repr=False, compare=False)
     _lessons: Mapping[str, Lesson] = field(init=False, repr=False, compare=False)
     _canonical: Mapping[str, str] = field(init=False, repr=False, compare=False)
@@ -361,8 +374,16 @@ class Catalogue:
     def module_file(self, course: str, module: str, filename: str) -> Path | None:
         """The image ``filename`` in the folder of module ``course/module``, or None.
 
-        Only image files that were in the module folder at load and still exist are returned, so
-        the app can serve the result without any path checks of its own.
+        Only image files that were in the module folder at load and still exist are returned, as
+        their real paths (every symbolic link followed), and never a file outside the content
+        folder, even if a link to one appeared after the load. So the app can serve the result
+        without any path checks of its own.
         """
         path = self.module_files.get(f"{course}/{module}", {}).get(filename)
-        return path if path is not None and path.is_file() else None
+        if path is None or self.root is None:
+            return None
+        real = Path(os.path.realpath(path))
+        root = Path(os.path.realpath(self.root))
+        if root not in real.parents or not real.is_file():
+            return None
+        return real

@@ -6,11 +6,13 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from . import yamlnodes
 from .model import Problem
+from .safety import control_characters
 from .yamlnodes import Node
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -65,6 +67,9 @@ def read_source(path: Path) -> tuple[Source | None, list[Problem]]:
         line = data[: error.start].count(b"\n") + 1
         return None, [Problem(path, line, "is not UTF-8 text: save the file with UTF-8 encoding")]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    controls = control_characters(path, text)
+    if controls:
+        return None, controls
     return split_front_matter(path, text)
 
 
@@ -112,7 +117,7 @@ def split_front_matter(path: Path, text: str) -> tuple[Source, list[Problem]]:
 class Field:
     name: str
     required: bool
-    kind: str  # "text", "minutes", "outcomes" or "aliases"
+    kind: str  # "text", "minutes", "outcomes", "aliases" or "date"
     #: Said in the "missing" message, to show what to add.
     example: str
 
@@ -130,6 +135,8 @@ LESSON_FIELDS = (
     Field("minutes", True, "minutes", 'a line like "minutes: 15" (how long the lesson takes)'),
     Field("summary", False, "text", ""),
     Field("aliases", False, "aliases", ""),
+    Field("reviewed", False, "date", ""),
+    Field("review_by", False, "date", ""),
 )
 
 
@@ -217,9 +224,21 @@ def _read_aliases(name: str, node: Node) -> tuple[list[tuple[str, int]] | None, 
     return aliases, None
 
 
+def _read_date(name: str, node: Node) -> tuple[date | None, str | None]:
+    value = node.value
+    if isinstance(value, datetime) or not isinstance(value, date):
+        shown = node.text if node.text is not None else "a list"
+        return (
+            None,
+            f'{name} must be a date written as YYYY-MM-DD, like "{name}: 2025-03-31", not "{shown}"',
+        )
+    return value, None
+
+
 _FIELD_READERS: dict[str, Any] = {
     "text": _read_text,
     "minutes": _read_minutes,
     "outcomes": _read_outcomes,
     "aliases": _read_aliases,
+    "date": _read_date,
 }

@@ -59,11 +59,16 @@ def load(text: str, first_line: int) -> tuple[Node | None, list[tuple[int, str]]
     (line, message); raises YamlProblem if the YAML cannot be read.
     """
     try:
+        if "&" in text or "*" in text:  # cheap: most settings have neither
+            _refuse_anchors(text, first_line)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = _mark(error)
         line = first_line + (mark.line if mark is not None else 0)
         raise YamlProblem(line, _explain(error)) from None
+    except yaml.reader.ReaderError as error:
+        line = first_line + text[: error.position].count("\n")
+        raise YamlProblem(line, "it contains a control character: remove it") from None
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         raise YamlProblem(first_line, str(error)) from None
     if root is None:
@@ -72,7 +77,46 @@ def load(text: str, first_line: int) -> tuple[Node | None, list[tuple[int, str]]
     return _convert(root, first_line, root.start_mark.line, duplicates), duplicates
 
 
+def _refuse_anchors(text: str, first_line: int) -> None:
+    """Refuse anchors (``&name``) and aliases (``*name``) before anything is built.
+
+    An alias repeats a value without copying it, so a few lines of aliases of aliases can stand
+    for billions of values ("billion laughs"), and an alias inside its own anchor for an endless
+    one. Content never needs them, so the events are read (in linear time) and the first anchor
+    or alias is refused.
+    """
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise YamlProblem(
+                first_line + event.start_mark.line,
+                "anchors and aliases (& and *) are not allowed: write each value out in full, "
+                "and put text that starts with & or * in quotes",
+            )
+
+
+#: Errors found far from their cause, where the context mark (the opening quote or bracket) is
+#: the line to fix rather than the problem mark (often the end of the settings).
+_CONTEXT_FIRST = (
+    "while scanning a quoted scalar",
+    "while parsing a flow sequence",
+    "while parsing a flow mapping",
+)
+
+
+def _mark(error: yaml.MarkedYAMLError) -> yaml.Mark | None:
+    context = error.context or ""
+    if error.context_mark is not None and context.startswith(_CONTEXT_FIRST):
+        return error.context_mark
+    return error.problem_mark or error.context_mark
+
+
 def _explain(error: yaml.MarkedYAMLError) -> str:
+    context = error.context or ""
+    if context.startswith("while scanning a quoted scalar"):
+        return "a quote is not closed: end the text with the same quote mark it starts with"
+    if context.startswith(_CONTEXT_FIRST[1:]):
+        bracket = "]" if "sequence" in context else "}"
+        return f"a bracket is not closed: end the list with {bracket}, or put the text in quotes"
     problem = (error.problem or "it cannot be read").strip()
     hint = (
         "check the indentation, and put text that contains a colon or starts with a quote in quotes"
@@ -105,7 +149,7 @@ def _convert(
     build = _constructor.yaml_constructors.get(node.tag)
     try:
         value = build(_constructor, node) if build is not None else node.value
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):  # an impossible date stays text
         value = node.value
     return Node(value, line, str(node.value))
 

@@ -135,7 +135,10 @@ def test_check_valid_content(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.chdir(tree.root.parent)
     result = run_cli(["check"], tree.root)
     assert result.exit_code == 0
-    assert result.output == "Content in content is valid: 1 course, 2 modules, 4 lessons.\n"
+    # Warnings (no published keys, no review dates) are listed but do not fail the check.
+    *warnings, last = result.output.splitlines()
+    assert last == "Content in content is valid (5 warnings): 1 course, 2 modules, 4 lessons."
+    assert [line.split(": ", 2)[1] for line in warnings] == ["warning"] * 5
 
 
 def test_check_lists_every_problem_and_fails(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,6 +148,8 @@ def test_check_lists_every_problem_and_fails(tree: Tree, monkeypatch: pytest.Mon
     result = run_cli(["check", "content"], FIXTURE)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
+        "content/published-keys.txt: warning: there is no published-keys.txt, so renamed "
+        "lessons cannot be checked: run `flask --app leaders content keys` to create it",
         "content/sample-course/02-going-further: the module folder has no module.md: add one "
         "with a title, summary and outcomes",
         "content/sample-course/02-going-further/02-next-steps.md:3: minutes must be a whole "
@@ -161,7 +166,7 @@ def test_check_works_even_when_the_apps_own_content_is_broken(
     init_app(app)
     result = app.test_cli_runner().invoke(args=["content", "check", str(FIXTURE)])
     assert result.exit_code == 0
-    assert result.output.endswith("is valid: 1 course, 2 modules, 4 lessons.\n")
+    assert result.output.endswith("is valid (5 warnings): 1 course, 2 modules, 4 lessons.\n")
 
 
 def test_list_shows_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:

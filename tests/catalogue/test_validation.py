@@ -309,7 +309,7 @@ def test_unknown_setting_is_reported_at_its_line(tree: Tree) -> None:
             NEXT,
             4,
             'unknown setting "minuts" (did you mean "minutes"?): a lesson\'s settings are title, '
-            "minutes, summary and aliases",
+            "minutes, summary, aliases, reviewed and review_by",
         )
     ]
 
