@@ -6,11 +6,11 @@ import zipfile
 
 from sqlalchemy import func, select
 
+from leaders.audit import AuditEvent
 from leaders.auth.models import User
 from leaders.extensions import db
 from leaders.learning.models import JournalEntry, LessonProgress
 from leaders.network.models import Tie
-from leaders.audit import AuditEvent
 from leaders.privacy.models import ErasureRequest
 from leaders.timeutil import utcnow
 from tests.cohorts.conftest import Cast
