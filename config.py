@@ -78,6 +78,8 @@ class Config:
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 14 * 24 * 60 * 60)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    #: Days the audit log keeps an entry; `flask audit prune` deletes older ones.
+    AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 730)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

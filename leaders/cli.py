@@ -6,6 +6,7 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 
+from leaders.audit import audit_cli
 from leaders.auth import services as accounts
 from leaders.auth.models import Role
 from leaders.auth.passwords import password_problem
@@ -16,6 +17,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(places_cli)
+    app.cli.add_command(audit_cli)
 
 
 def _check_email(email: str) -> str:

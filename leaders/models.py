@@ -1,5 +1,6 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
+from leaders.audit import AuditEvent
 from leaders.auth.models import Role, User
 from leaders.cohorts.models import (
     Attendance,
@@ -21,7 +22,7 @@ from leaders.network.models import (
 )
 from leaders.organisations.models import Organisation, Sector
 from leaders.places.models import Place, PlaceKind
-from leaders.privacy.models import AuditEvent, ErasureRequest
+from leaders.privacy.models import ErasureRequest
 
 __all__ = [
     "Attendance",

@@ -107,6 +107,7 @@ ROUTES = [
     ("cohorts.confirm_import", "GET", "/cohorts/{a}/people/import/{pending}", COHORT_MANAGE),
     ("cohorts.confirm_import", "POST", "/cohorts/{a}/people/import/{pending}", COHORT_MANAGE),
     ("cohorts.resend", "POST", "/cohorts/{a}/people/{cat}/resend", COHORT_MANAGE),
+    ("cohorts.remove", "GET", "/cohorts/{a}/people/{ben}/remove", COHORT_MANAGE),
     ("cohorts.remove", "POST", "/cohorts/{a}/people/{ben}/remove", COHORT_MANAGE),
     ("cohorts.add_session", "GET", "/cohorts/{a}/sessions/new", COHORT_MANAGE),
     ("cohorts.add_session", "POST", "/cohorts/{a}/sessions/new", COHORT_MANAGE),
@@ -138,8 +139,10 @@ ROUTES = [
     ("privacy.account", "GET", "/account", SIGNED_IN),
     ("privacy.download", "GET", "/account/my-data.zip", SIGNED_IN),
     ("privacy.erasures", "GET", "/admin/erasure-requests", ADMIN_ONLY),
+    ("privacy.erase", "GET", "/admin/erasure-requests/{erasure}/erase", ADMIN_ONLY),
     ("privacy.erase", "POST", "/admin/erasure-requests/{erasure}/erase", ADMIN_ONLY),
     ("privacy.audit", "GET", "/admin/audit", ADMIN_ONLY),
+    ("privacy.audit_csv", "GET", "/admin/audit.csv", ADMIN_ONLY),
     ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),

@@ -6,11 +6,12 @@ import zipfile
 
 from sqlalchemy import func, select
 
+from leaders.audit import AuditEvent
 from leaders.auth.models import User
 from leaders.extensions import db
 from leaders.learning.models import JournalEntry, LessonProgress
 from leaders.network.models import Tie
-from leaders.privacy.models import AuditEvent, ErasureRequest
+from leaders.privacy.models import ErasureRequest
 from leaders.timeutil import utcnow
 from tests.cohorts.conftest import Cast
 from tests.conftest import sign_in
@@ -99,7 +100,8 @@ def test_erasure_removes_identity_and_journal_and_keeps_counts(app, client):
     request = db.session.execute(select(ErasureRequest)).scalar_one()
     assert (
         admin.post(
-            f"/admin/erasure-requests/{request.id}/erase", data={"csrf_token": form_token(listing)}
+            f"/admin/erasure-requests/{request.id}/erase",
+            data={"csrf_token": form_token(listing), "confirm": "yes"},
         ).status_code
         == 302
     )
@@ -142,8 +144,12 @@ def test_viewing_learners_and_exports_are_audited(app, client):
     admin = app.test_client()
     sign_in(admin, cast.admin)
     log = text_of(admin.get("/admin/audit"))
-    assert "Tom Manager viewed learner Ann Council" in log
-    assert "exported learners.csv, 3 rows" in log
+    assert (
+        f"Tom Manager {cast.manager.email} Viewed a learner's record {cast.cohort.name} Ann Council"
+        in log
+    )
+    assert "Downloaded a report" in log
+    assert "learners.csv, 3 rows" in log
 
 
 def test_privacy_notice_is_public_and_linked(client):

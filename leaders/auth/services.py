@@ -9,7 +9,7 @@ from flask import render_template, url_for
 from sqlalchemy import bindparam, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from leaders import mail
+from leaders import audit, mail
 from leaders.auth import tokens
 from leaders.auth.models import Role, SignedInUser, User
 from leaders.extensions import db
@@ -50,21 +50,34 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
+        why = "no password set yet" if user else "no account with that address"
+        audit.record_now(audit.Action.SIGN_IN_FAILED, actor=None, subject=user, detail=why)
         return None
     now = utcnow()
     locked_until = as_utc(user.locked_until)
     if locked_until and locked_until > now:
+        audit.record_now(
+            audit.Action.SIGN_IN_FAILED, actor=None, subject=user, detail="account locked"
+        )
         raise AccountLocked(locked_until)
     if not user.check_password(password):
         user.failed_sign_ins += 1
+        audit.record(audit.Action.SIGN_IN_FAILED, actor=None, subject=user, detail="wrong password")
         if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
             user.failed_sign_ins = 0
             user.locked_until = now + LOCKOUT
+            audit.record(
+                audit.Action.LOCKED_OUT,
+                actor=None,
+                subject=user,
+                detail=f"for {LOCKOUT // timedelta(minutes=1)} minutes",
+            )
         db.session.commit()
         if user.locked_until and as_utc(user.locked_until) > now:
             raise AccountLocked(as_utc(user.locked_until))
         return None
     if not user.active:
+        audit.record_now(audit.Action.SIGN_IN_FAILED, actor=None, subject=user, detail="inactive")
         return None
     return user
 

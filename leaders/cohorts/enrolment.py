@@ -283,7 +283,9 @@ class Outcome:
     invited: list
 
 
-def apply(cohort: Cohort, pending: PendingImport, sectors: dict[str, str]) -> Outcome:
+def apply(
+    cohort: Cohort, pending: PendingImport, sectors: dict[str, str], *, actor: object
+) -> Outcome:
     """Create the new organisations (with the sectors chosen) and add everyone: one transaction.
 
     ``sectors`` maps each new organisation's name (lower case) to its sector. Invitations are sent by
@@ -323,6 +325,8 @@ def apply(cohort: Cohort, pending: PendingImport, sectors: dict[str, str]) -> Ou
                 job_title=row.job_title,
                 role=CohortRole(row.role),
                 organisation_id=org_ids[row.organisation.lower()],
+                actor=actor,
+                imported_from=pending.filename,
             )
             if user.id not in before:
                 added += 1

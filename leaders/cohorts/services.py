@@ -10,7 +10,7 @@ from datetime import date
 from flask import render_template, url_for
 from sqlalchemy import case, delete, func, select
 
-from leaders import mail
+from leaders import audit, mail
 from leaders.auth import services as accounts
 from leaders.auth import tokens
 from leaders.auth.models import Role, User
@@ -64,11 +64,20 @@ def create_cohort(user, course: Course, name: str, starts_on: date, ends_on: dat
     db.session.add(
         CohortMember(cohort_id=cohort.id, user_id=user.id, role=CohortRole.PROGRAMME_MANAGER.value)
     )
+    audit.record(audit.Action.COHORT_CREATED, actor=user, cohort=cohort, detail=cohort.name)
     db.session.commit()
     return cohort
 
 
-def update_cohort(cohort: Cohort, name: str, starts_on: date, ends_on: date) -> None:
+def update_cohort(
+    cohort: Cohort, name: str, starts_on: date, ends_on: date, *, actor: object
+) -> None:
+    audit.record(
+        audit.Action.COHORT_CHANGED,
+        actor=actor,
+        cohort=cohort,
+        detail=f"{name.strip()}, {starts_on.isoformat()} to {ends_on.isoformat()}",
+    )
     cohort.name = name.strip()
     cohort.starts_on = starts_on
     cohort.ends_on = ends_on
@@ -82,8 +91,17 @@ def schedule(cohort: Cohort) -> dict[str, CohortModule]:
     return {row.module_key: row for row in rows}
 
 
-def set_schedule(cohort: Cohort, dates: Mapping[str, tuple[date | None, date | None]]) -> None:
+def set_schedule(
+    cohort: Cohort, dates: Mapping[str, tuple[date | None, date | None]], *, actor: object
+) -> None:
     """Replace the release schedule: module key → (opens on, due on). Both None: open, no due date."""
+    dated = sum(1 for pair in dates.values() if any(pair))
+    audit.record(
+        audit.Action.SCHEDULE_CHANGED,
+        actor=actor,
+        cohort=cohort,
+        detail=f"{dated} of {len(dates)} modules have dates",
+    )
     db.session.execute(delete(CohortModule).where(CohortModule.cohort_id == cohort.id))
     for module_key, (opens_on, due_on) in dates.items():
         if opens_on or due_on:
@@ -169,11 +187,14 @@ def add_person(
     job_title: str,
     role: CohortRole,
     organisation_id: int | None,
+    actor: object,
+    imported_from: str | None = None,
 ) -> tuple[User, bool]:
     """Add someone to the cohort, creating their account if needed (no commit).
 
     Returns the user and whether they need an invitation (a new account, or one never used).
     An existing person keeps their details; their role in this cohort is set to ``role``.
+    Audited: added (or imported from the file named), or a changed role.
     """
     user = accounts.find_by_email(email)
     if user is None:
@@ -181,6 +202,23 @@ def add_person(
         db.session.flush()
     if organisation_id and not user.organisation_id:
         user.organisation_id = organisation_id
+    before = db.session.execute(
+        select(CohortMember.role).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id
+        )
+    ).scalar_one_or_none()
+    if before is None:
+        how = audit.Action.IMPORTED if imported_from else audit.Action.ADDED
+        detail = f"as {role.label.lower()}" + (f", from {imported_from}" if imported_from else "")
+        audit.record(how, actor=actor, cohort=cohort, subject=user, detail=detail)
+    elif before != role.value:
+        audit.record(
+            audit.Action.ROLE_CHANGED,
+            actor=actor,
+            cohort=cohort,
+            subject=user,
+            detail=f"{CohortRole(before).label} to {role.label.lower()}",
+        )
     stmt = insert(CohortMember).values(cohort_id=cohort.id, user_id=user.id, role=role.value)
     stmt = stmt.on_conflict_do_update(
         index_elements=["cohort_id", "user_id"], set_={"role": stmt.excluded.role}
@@ -189,13 +227,18 @@ def add_person(
     return user, user.password_hash is None
 
 
-def remove_person(cohort: Cohort, user_id: int) -> bool:
+def remove_person(cohort: Cohort, user_id: int, *, actor: object) -> bool:
     """Take someone out of the cohort. Their account and their own records stay."""
     removed = db.session.execute(
         delete(CohortMember)
         .where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)
-        .returning(CohortMember.id)
+        .returning(CohortMember.role)
     ).first()
+    if removed is not None:
+        detail = f"was {CohortRole(removed.role).label.lower()}"
+        audit.record(
+            audit.Action.REMOVED, actor=actor, cohort=cohort, subject=user_id, detail=detail
+        )
     db.session.commit()
     return removed is not None
 

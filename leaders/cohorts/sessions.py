@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import abort
 from sqlalchemy import case, func, select
 
+from leaders import audit
 from leaders.catalogue.model import Catalogue
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import (
@@ -64,7 +65,13 @@ def sessions(access: CohortAccess) -> list[SessionRow]:
 
 
 def add_session(
-    access: CohortAccess, title: str, kind: SessionKind, starts_at: datetime, location: str
+    access: CohortAccess,
+    title: str,
+    kind: SessionKind,
+    starts_at: datetime,
+    location: str,
+    *,
+    actor: object,
 ) -> CohortSession:
     session = CohortSession(
         cohort_id=access.cohort.id,
@@ -74,6 +81,12 @@ def add_session(
         location=location.strip(),
     )
     db.session.add(session)
+    audit.record(
+        audit.Action.SESSION_ADDED,
+        actor=actor,
+        cohort=access.cohort,
+        detail=f"{session.title} ({kind.label.lower()}), {starts_at:%d %b %Y %H:%M}",
+    )
     db.session.commit()
     return session
 
@@ -97,9 +110,16 @@ def register(access: CohortAccess, session: CohortSession) -> tuple[list[Person]
 
 
 def record_attendance(
-    access: CohortAccess, session: CohortSession, marks: Mapping[int, AttendanceStatus]
+    access: CohortAccess,
+    session: CohortSession,
+    marks: Mapping[int, AttendanceStatus],
+    *,
+    actor: object,
 ) -> int:
-    """Save the register in one transaction (upserts). Only the cohort's learners can be marked."""
+    """Save the register in one transaction (upserts). Only the cohort's learners can be marked.
+
+    Audited: one entry for each learner whose mark is new or changed.
+    """
     allowed = set(
         db.session.execute(
             select(CohortMember.user_id).where(
@@ -113,7 +133,25 @@ def record_attendance(
     unknown = set(marks) - allowed
     if unknown:
         abort(400)
+    before = dict(
+        db.session.execute(
+            select(Attendance.user_id, Attendance.status).where(Attendance.session_id == session.id)
+        ).all()
+    )
     for user_id, status in marks.items():
+        if before.get(user_id) != status.value:
+            was = (
+                f" (was {AttendanceStatus(before[user_id]).label.lower()})"
+                if user_id in before
+                else ""
+            )
+            audit.record(
+                audit.Action.ATTENDANCE_MARKED,
+                actor=actor,
+                cohort=access.cohort,
+                subject=user_id,
+                detail=f"{session.title}: {status.label.lower()}{was}",
+            )
         stmt = insert(Attendance).values(
             session_id=session.id, user_id=user_id, status=status.value
         )

@@ -20,6 +20,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from leaders import audit, confirm
 from leaders.access import roles, signed_in
 from leaders.auth.models import Role
 from leaders.catalogue.store import get_catalogue
@@ -30,7 +31,6 @@ from leaders.cohorts.models import AttendanceStatus, CohortRole, SessionKind
 from leaders.extensions import db
 from leaders.filters import UK
 from leaders.learning.forms import CsrfOnlyForm
-from leaders.privacy import services as audit
 
 bp = Blueprint("cohorts", __name__, cli_group=None)
 bp.add_app_template_global(exports.sector_label, "sector_label")
@@ -76,7 +76,9 @@ def edit(cohort_id: int) -> str | Response:
     if request.method == "GET":
         form.course.data = cohort.course_key
     if form.validate_on_submit():
-        services.update_cohort(cohort, form.name.data, form.starts_on.data, form.ends_on.data)
+        services.update_cohort(
+            cohort, form.name.data, form.starts_on.data, form.ends_on.data, actor=current_user.id
+        )
         flash("The cohort's details are saved.", "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template(
@@ -106,7 +108,7 @@ def edit_schedule(cohort_id: int) -> str | Response:
             abort(400)
         dates, errors, values = _read_schedule(course, access.cohort)
         if not errors:
-            services.set_schedule(access.cohort, dates)
+            services.set_schedule(access.cohort, dates, actor=current_user.id)
             flash(
                 "The schedule is saved. Learners see each module from its opening date.", "success"
             )
@@ -189,6 +191,7 @@ def invite(cohort_id: int) -> str | Response:
             job_title=form.job_title.data or "",
             role=CohortRole(form.role.data),
             organisation_id=int(form.organisation.data),
+            actor=current_user.id,
         )
         db.session.commit()
         if needs_invite:
@@ -200,17 +203,44 @@ def invite(cohort_id: int) -> str | Response:
     return render_template("cohorts/invite.html", access=access, form=form)
 
 
-@bp.route("/cohorts/<int:cohort_id>/people/<int:user_id>/remove", methods=["POST"])
+@bp.route("/cohorts/<int:cohort_id>/people/<int:user_id>/remove", methods=["GET", "POST"])
 @signed_in
-def remove(cohort_id: int, user_id: int) -> Response:
+def remove(cohort_id: int, user_id: int) -> Response | tuple[str, int]:
     access = require_manager(cohort_access(current_user, cohort_id))
+    person = next((p for p in services.people(access) if p.user_id == user_id), None)
+    if person is None:
+        abort(404)
+    if not confirm.confirmed():
+        return confirm.page(_removal(access, person))
     if not CsrfOnlyForm().validate_on_submit():
         abort(400)
-    if services.remove_person(access.cohort, user_id):
+    if services.remove_person(access.cohort, user_id, actor=current_user.id):
         flash(
-            "The person is no longer in this cohort. Their account and records are kept.", "success"
+            f"{person.name} is no longer in this cohort. Their account and records are kept.",
+            "success",
         )
     return redirect(url_for("cohorts.people", cohort_id=cohort_id))
+
+
+def _removal(access, person) -> confirm.Confirmation:
+    cohort = access.cohort
+    return confirm.Confirmation(
+        heading=f"Remove {person.name} from {cohort.name}?",
+        caption=cohort.name,
+        says=[
+            f"{person.name} ({person.email}), {person.role.label.lower()}, will be taken out of "
+            f"{cohort.name}. They will no longer see its course, sessions or network.",
+            "Their account, progress, journal and attendance are kept.",
+        ],
+        warning=f"{person.name}'s role in this cohort ends now. To bring them back, add them again.",
+        button=f"Remove {person.name}",
+        cancel_url=url_for("cohorts.people", cohort_id=cohort.id),
+        breadcrumbs=[
+            ("Cohorts", url_for("cohorts.index")),
+            (cohort.name, url_for("cohorts.show", cohort_id=cohort.id)),
+            ("People", url_for("cohorts.people", cohort_id=cohort.id)),
+        ],
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/people/<int:user_id>/resend", methods=["POST"])
@@ -225,6 +255,9 @@ def resend(cohort_id: int, user_id: int) -> Response:
     if person is None:
         abort(404)
     services.send_invitations([db.session.get(User, user_id)], access.cohort)
+    audit.record_now(
+        audit.Action.INVITATION_RESENT, actor=current_user.id, cohort=access.cohort, subject=user_id
+    )
     flash(f"A new invitation is on its way to {person.email}.", "success")
     return redirect(url_for("cohorts.people", cohort_id=cohort_id))
 
@@ -282,7 +315,7 @@ def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
             else:
                 sectors[name.lower()] = value
         if not errors:
-            outcome = enrolment.apply(access.cohort, pending, sectors)
+            outcome = enrolment.apply(access.cohort, pending, sectors, actor=current_user.id)
             sent = services.send_invitations(outcome.invited, access.cohort)
             flash(
                 f"Imported: {outcome.added} added, {outcome.updated} with a new role, "
@@ -303,10 +336,13 @@ def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
 @bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>")
 @signed_in
 def learner(cohort_id: int, user_id: int) -> str:
-    access = cohort_access(current_user, cohort_id)
-    catalogue = get_catalogue()
-    record = sessions.learner_record(access, catalogue, user_id)
-    audit.record(current_user.id, "viewed-learner", subject_id=user_id, cohort_id=cohort_id)
+    with audit.refusals(current_user, cohort=cohort_id, subject=user_id, what="a learner's record"):
+        access = cohort_access(current_user, cohort_id)
+        catalogue = get_catalogue()
+        record = sessions.learner_record(access, catalogue, user_id)
+    audit.record_now(
+        audit.Action.VIEWED_LEARNER, actor=current_user, cohort=cohort_id, subject=user_id
+    )
     return render_template(
         "cohorts/learner.html",
         access=access,
@@ -338,6 +374,7 @@ def add_session(cohort_id: int) -> str | Response:
             SessionKind(form.kind.data),
             starts_at,
             form.location.data or "",
+            actor=current_user.id,
         )
         flash("The session is added.", "success")
         return redirect(url_for("cohorts.session_list", cohort_id=cohort_id))
@@ -373,7 +410,7 @@ def attendance(cohort_id: int, session_id: int) -> str | Response:
             ]
             marks = {uid: status.value for uid, status in chosen.items()}
         else:
-            sessions.record_attendance(access, session, chosen)
+            sessions.record_attendance(access, session, chosen, actor=current_user.id)
             flash(f"Attendance for {session.title} is saved.", "success")
             return redirect(url_for("cohorts.session_list", cohort_id=cohort_id))
     return render_template(
@@ -390,14 +427,15 @@ def attendance(cohort_id: int, session_id: int) -> str | Response:
 @bp.route("/cohorts/<int:cohort_id>/export/<what>.<fmt>")
 @signed_in
 def export(cohort_id: int, what: str, fmt: str) -> Response:
-    access = require_manager(cohort_access(current_user, cohort_id))
+    with audit.refusals(current_user, cohort=cohort_id, what=f"the {what}.{fmt} export"):
+        access = require_manager(cohort_access(current_user, cohort_id))
     if what not in exports.EXPORTS or fmt not in ("csv", "xlsx"):
         abort(404)
     table = exports.EXPORTS[what](dashboard.build(access, get_catalogue()))
-    audit.record(
-        current_user.id,
-        "exported",
-        cohort_id=cohort_id,
+    audit.record_now(
+        audit.Action.EXPORTED,
+        actor=current_user,
+        cohort=cohort_id,
         detail=f"{what}.{fmt}, {len(table.rows)} rows",
     )
     stem = f"{access.cohort.name} {what}".lower().replace(" ", "-")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import delete, or_, select
 
+from leaders import audit
 from leaders.auth.models import User
 from leaders.cohorts.models import Cohort, CohortMember, CohortRole
 from leaders.extensions import db
@@ -24,6 +25,7 @@ from leaders.network.models import (
     SurveyWave,
     Tie,
     TieKind,
+    WaveName,
 )
 from leaders.upsert import insert
 
@@ -228,7 +230,7 @@ def clear_learning_sets(cohort_id: int) -> None:
 # Survey waves ----------------------------------------------------------------------------------
 
 
-def open_wave(cohort_id: int, name) -> bool:
+def open_wave(cohort_id: int, name, *, actor: object) -> bool:
     """Open a wave; False if it was opened before (a wave is opened once)."""
     stmt = (
         insert(SurveyWave)
@@ -237,11 +239,13 @@ def open_wave(cohort_id: int, name) -> bool:
         .returning(SurveyWave.id)
     )
     opened = db.session.execute(stmt).first() is not None
+    if opened:
+        audit.record(audit.Action.WAVE_OPENED, actor=actor, cohort=cohort_id, detail=name.label)
     db.session.commit()
     return opened
 
 
-def close_wave(cohort_id: int, wave_id: int) -> None:
+def close_wave(cohort_id: int, wave_id: int, *, actor: object) -> None:
     from leaders.timeutil import utcnow
 
     wave = db.session.get(SurveyWave, wave_id)
@@ -249,6 +253,8 @@ def close_wave(cohort_id: int, wave_id: int) -> None:
         abort(404)
     if wave.closed_at is None:
         wave.closed_at = utcnow()
+        label = WaveName(wave.name).label
+        audit.record(audit.Action.WAVE_CLOSED, actor=actor, cohort=cohort_id, detail=label)
         db.session.commit()
 
 
@@ -318,3 +324,21 @@ def submit_survey(wave: SurveyWave, user_id: int, knew: set[int], worked: set[in
     )
     db.session.execute(stmt)
     db.session.commit()
+
+
+def wave_of(cohort_id: int, wave_id: int) -> SurveyWave:
+    """One of the cohort's survey waves; 404 otherwise."""
+    wave = db.session.get(SurveyWave, wave_id)
+    if wave is None or wave.cohort_id != cohort_id:
+        abort(404)
+    return wave
+
+
+def not_answered(wave: SurveyWave) -> list[Person]:
+    """The cohort's learners who have not answered this wave, by name."""
+    answered = set(
+        db.session.execute(
+            select(SurveyResponse.respondent_id).where(SurveyResponse.wave_id == wave.id)
+        ).scalars()
+    )
+    return [p for p in cohort_people(wave.cohort_id) if p.id not in answered]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import session
 from sqlalchemy import delete, select
 
+from leaders import audit
 from leaders.extensions import db
 from leaders.network import allocation as alloc
 from leaders.network.graph import Person
@@ -90,13 +91,20 @@ def move(cohort_id: int, person_id: int, to_set: int) -> Proposal:
     return Proposal(allocation, proposal.score_random, proposal.score_greedy)
 
 
-def confirm(cohort_id: int) -> int:
+def confirm(cohort_id: int, *, actor: object) -> int:
     """Replace the cohort's sets with the proposal (one transaction). Returns the number of sets."""
     proposal = current_proposal(cohort_id)
     if proposal is None:
         raise ValueError("There is no proposal to confirm. Propose sets first.")
     db.session.execute(delete(LearningSetMember).where(LearningSetMember.cohort_id == cohort_id))
-    db.session.execute(delete(LearningSet).where(LearningSet.cohort_id == cohort_id))
+    replaced = db.session.execute(delete(LearningSet).where(LearningSet.cohort_id == cohort_id))
+    sets, people = proposal.allocation.sets, sum(len(m) for m in proposal.allocation.sets)
+    audit.record(
+        audit.Action.SETS_CONFIRMED,
+        actor=actor,
+        cohort=cohort_id,
+        detail=f"{len(sets)} sets, {people} people; {replaced.rowcount} sets replaced",
+    )
     for number, members in enumerate(proposal.allocation.sets, start=1):
         learning_set = LearningSet(cohort_id=cohort_id, name=f"Set {number}")
         db.session.add(learning_set)

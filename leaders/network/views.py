@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from leaders import audit, confirm
 from leaders.access import signed_in
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.learning.forms import CsrfOnlyForm
@@ -18,7 +19,6 @@ from leaders.network import cohort_network, services, sets
 from leaders.network.forms import TieForm
 from leaders.network.metrics import EXPLANATIONS
 from leaders.network.models import TieKind, WaveName
-from leaders.privacy import services as audit
 
 bp = Blueprint("network", __name__)
 bp.add_app_template_global(lambda name: WaveName(name).label, "wave_label")
@@ -129,11 +129,14 @@ def cohort(cohort_id: int) -> str:
 @bp.route("/cohorts/<int:cohort_id>/network/<any('edges.csv', 'network.graphml'):filename>")
 @signed_in
 def export(cohort_id: int, filename: str) -> Response:
-    access = _staff_access(cohort_id)
-    if not access.sees_everyone:
-        abort(403)
+    with audit.refusals(current_user, cohort=cohort_id, what=f"the network {filename} export"):
+        access = _staff_access(cohort_id)
+        if not access.sees_everyone:
+            abort(403)
     network = cohort_network.build(access, request.args.get("wave"))
-    audit.record(current_user.id, "exported", cohort_id=cohort_id, detail=f"network {filename}")
+    audit.record_now(
+        audit.Action.EXPORTED, actor=current_user, cohort=cohort_id, detail=f"network {filename}"
+    )
     stem = "".join(
         ch for ch in access.cohort.name.lower().replace(" ", "-") if ch.isalnum() or ch in "-_"
     )
@@ -157,7 +160,7 @@ def open_wave(cohort_id: int) -> Response:
         name = WaveName(request.form.get("name", ""))
     except ValueError:
         abort(400)
-    if services.open_wave(access.cohort.id, name):
+    if services.open_wave(access.cohort.id, name, actor=current_user.id):
         flash(
             f"The {name.label.lower()} survey is open. Learners see it on their network page.",
             "success",
@@ -169,11 +172,14 @@ def open_wave(cohort_id: int) -> Response:
 
 @bp.route("/cohorts/<int:cohort_id>/network/waves/<int:wave_id>/close", methods=["POST"])
 @signed_in
-def close_wave(cohort_id: int, wave_id: int) -> Response:
+def close_wave(cohort_id: int, wave_id: int) -> Response | tuple[str, int]:
     access = require_manager(_staff_access(cohort_id))
+    wave = services.wave_of(access.cohort.id, wave_id)
+    if not confirm.confirmed() and wave.closed_at is None:
+        return confirm.page(_closing(access, wave))
     if not CsrfOnlyForm().validate_on_submit():
         abort(400)
-    services.close_wave(access.cohort.id, wave_id)
+    services.close_wave(access.cohort.id, wave_id, actor=current_user.id)
     flash("The survey is closed. Its answers are frozen.", "success")
     return redirect(url_for("network.cohort", cohort_id=cohort_id))
 
@@ -241,7 +247,10 @@ def change_sets(cohort_id: int, action: str) -> str | Response:
                 abort(400)
             sets.move(cohort_id, person, to_set - 1)
         else:
-            count = sets.confirm(cohort_id)
+            current = sets.confirmed(cohort_id)
+            if current and not confirm.confirmed():
+                return confirm.page(_replacing(access, current))
+            count = sets.confirm(cohort_id, actor=current_user.id)
             flash(
                 f"The {count} learning sets are confirmed. Each set's members now count as ties in the network.",
                 "success",
@@ -258,4 +267,57 @@ def change_sets(cohort_id: int, action: str) -> str | Response:
     return redirect(
         url_for("network.learning_sets", cohort_id=cohort_id)
         + ("#proposal" if action != "confirm" else "")
+    )
+
+
+# Confirmation pages ------------------------------------------------------------------------------
+
+
+def _cohort_crumbs(access) -> list[tuple[str, str]]:
+    return [
+        ("Cohorts", url_for("cohorts.index")),
+        (access.cohort.name, url_for("cohorts.show", cohort_id=access.cohort.id)),
+    ]
+
+
+def _closing(access, wave) -> confirm.Confirmation:
+    label = WaveName(wave.name).label
+    waiting = services.not_answered(wave)
+    says = [
+        f"The {label.lower()} network survey for {access.cohort.name} will close now. "
+        "Its answers are frozen: no one can answer it or change their answers."
+    ]
+    if waiting:
+        people = "1 learner has" if len(waiting) == 1 else f"{len(waiting)} learners have"
+        says.append(f"{people} not answered it yet and will not be able to:")
+    else:
+        says.append("Every learner in the cohort has answered it.")
+    return confirm.Confirmation(
+        heading=f"Close the {label.lower()} survey?",
+        caption=access.cohort.name,
+        says=says,
+        names=[p.name for p in waiting],
+        warning="A closed survey cannot be opened again.",
+        button=f"Close the {label.lower()} survey",
+        cancel_url=url_for("network.cohort", cohort_id=access.cohort.id),
+        breadcrumbs=_cohort_crumbs(access),
+    )
+
+
+def _replacing(access, current) -> confirm.Confirmation:
+    people = sum(len(s.members) for s in current)
+    return confirm.Confirmation(
+        heading=f"Replace the confirmed learning sets for {access.cohort.name}?",
+        caption=access.cohort.name,
+        says=[
+            f"The {len(current)} confirmed sets ({people} people) will be replaced by the "
+            "proposal. Each person moves to the set the proposal puts them in, and the ties the "
+            "old sets made in the network are replaced by the new sets' ties.",
+            "The sets that will be replaced:",
+        ],
+        names=[f"{s.name}: " + ", ".join(p.name for p in s.members) for s in current],
+        warning="The current sets cannot be brought back once they are replaced.",
+        button="Replace the learning sets",
+        cancel_url=url_for("network.learning_sets", cohort_id=access.cohort.id),
+        breadcrumbs=_cohort_crumbs(access),
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from leaders import audit
 from leaders.auth.models import User
 from leaders.extensions import db
 from leaders.organisations.models import Organisation, Sector
@@ -244,7 +245,7 @@ def plan_merge(duplicate_id: int, into_id: int) -> MergePlan:
     return MergePlan(duplicate, into, tuple(references))
 
 
-def merge(duplicate_id: int, into_id: int) -> tuple[Reference, ...]:
+def merge(duplicate_id: int, into_id: int, *, actor: object = None) -> tuple[Reference, ...]:
     """Point everything that refers to the duplicate at `into`, then delete the duplicate.
 
     One transaction: on any failure nothing changes. MergeError when merging an organisation into
@@ -252,13 +253,20 @@ def merge(duplicate_id: int, into_id: int) -> tuple[Reference, ...]:
     Returns the rows moved, per referencing column.
     """
     try:
-        duplicate, _into = _pair(duplicate_id, into_id, lock=True)
+        duplicate, into = _pair(duplicate_id, into_id, lock=True)
         moved = []
         for column in referencing_columns():
             result = db.session.execute(
                 update(column.table).where(column == duplicate_id).values({column.name: into_id})
             )
             moved.append(Reference(column.table.name, column.name, result.rowcount))
+        people = sum(r.rows for r in moved if r.table == User.__tablename__)
+        audit.record(
+            audit.Action.ORGANISATIONS_MERGED,
+            actor=actor,
+            detail=f"{duplicate.name} (deleted) into {into.name}; "
+            f"{people} {'person' if people == 1 else 'people'} moved",
+        )
         db.session.delete(duplicate)
         db.session.commit()
     except IntegrityError as error:
@@ -273,3 +281,15 @@ def merge(duplicate_id: int, into_id: int) -> tuple[Reference, ...]:
     # The updates bypassed the ORM: objects already loaded may hold the old organisation.
     db.session.expire_all()
     return tuple(moved)
+
+
+def people_names(organisation_id: int, limit: int = 20) -> list[str]:
+    """The names of the first people (by name) who belong to an organisation, for a confirmation."""
+    return list(
+        db.session.scalars(
+            select(User.name)
+            .where(User.organisation_id == organisation_id)
+            .order_by(func.lower(User.name))
+            .limit(limit)
+        )
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders.access import roles, signed_in
@@ -111,7 +112,7 @@ def confirm_merge(organisation_id: int, into_id: int) -> str | Response:
     error_list = []
     if form.validate_on_submit():
         try:
-            moved = services.merge(organisation_id, into_id)
+            moved = services.merge(organisation_id, into_id, actor=current_user.id)
         except services.MergeError as error:
             error_list = [{"text": str(error), "href": "#submit"}]
         else:
@@ -123,7 +124,11 @@ def confirm_merge(organisation_id: int, into_id: int) -> str | Response:
             )
             return redirect(url_for("organisations.index"))
     return render_template(
-        "organisations/confirm_merge.html", form=form, plan=plan, error_list=error_list
+        "organisations/confirm_merge.html",
+        form=form,
+        plan=plan,
+        names=services.people_names(organisation_id),
+        error_list=error_list,
     )
 
 

@@ -1,4 +1,4 @@
-"""A learner's own data, erasure on request, and the audit log of who saw or took personal data."""
+"""A learner's own data, and erasure on request."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import date, datetime
 from flask import abort
 from sqlalchemy import delete, or_, select, update
 
+from leaders import audit
 from leaders.auth.models import User
 from leaders.catalogue.model import Catalogue
 from leaders.cohorts.models import Attendance, Cohort, CohortMember, CohortSession
@@ -18,54 +19,8 @@ from leaders.extensions import db
 from leaders.learning import overview
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt
 from leaders.network.models import LearningSetMember, SurveyAnswer, SurveyResponse, Tie
-from leaders.privacy.models import AuditEvent, ErasureRequest
+from leaders.privacy.models import ErasureRequest
 from leaders.timeutil import utcnow
-
-
-def record(
-    actor_id: int | None,
-    action: str,
-    *,
-    subject_id: int | None = None,
-    cohort_id: int | None = None,
-    detail: str = "",
-    commit: bool = True,
-) -> None:
-    """Add an audit event (committed now unless the caller commits its own change with it)."""
-    db.session.add(
-        AuditEvent(
-            actor_id=actor_id,
-            action=action,
-            subject_id=subject_id,
-            cohort_id=cohort_id,
-            detail=detail[:500],
-        )
-    )
-    if commit:
-        db.session.commit()
-
-
-@dataclass(frozen=True)
-class LoggedEvent:
-    event: AuditEvent
-    actor: str
-    subject: str
-
-
-def audit_log(limit: int = 200) -> list[LoggedEvent]:
-    """The newest audit events with who did what to whom (one query)."""
-    from sqlalchemy.orm import aliased
-
-    actor, subject = aliased(User), aliased(User)
-    rows = db.session.execute(
-        select(AuditEvent, actor.name, subject.name)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .outerjoin(subject, subject.id == AuditEvent.subject_id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    return [LoggedEvent(e, a or "Someone no longer on the platform", s or "") for e, a, s in rows]
-
 
 # A learner's own data -------------------------------------------------------------------------------
 
@@ -160,7 +115,7 @@ def my_data(user_id: int, catalogue: Catalogue) -> bytes:
             + ".\n"
             "Each .json file is one kind of record; journal.md is your reflective journal.\n",
         )
-    record(user_id, "downloaded-own-data", subject_id=user_id)
+    audit.record_now(audit.Action.DOWNLOADED_OWN_DATA, actor=user_id, subject=user_id)
     return out.getvalue()
 
 
@@ -176,7 +131,7 @@ def erasure_request(user_id: int) -> ErasureRequest | None:
 def request_erasure(user_id: int) -> None:
     if erasure_request(user_id) is None:
         db.session.add(ErasureRequest(user_id=user_id))
-        record(user_id, "requested-erasure", subject_id=user_id, commit=False)
+        audit.record(audit.Action.REQUESTED_ERASURE, actor=user_id, subject=user_id)
         db.session.commit()
 
 
@@ -208,6 +163,7 @@ def erase(request_id: int, admin_id: int) -> None:
     if request is None or request.completed_at is not None:
         abort(404)
     user_id = request.user_id
+    cohorts = _cohort_names(user_id)
     db.session.execute(delete(JournalEntry).where(JournalEntry.user_id == user_id))
     db.session.execute(delete(Tie).where(or_(Tie.user_a_id == user_id, Tie.user_b_id == user_id)))
     db.session.execute(
@@ -232,7 +188,53 @@ def erase(request_id: int, admin_id: int) -> None:
     )
     request.completed_at = utcnow()
     request.completed_by = admin_id
-    record(
-        admin_id, "erased", subject_id=user_id, detail=f"erasure request {request.id}", commit=False
+    cohorts = ", ".join(cohorts) or "no cohorts"
+    audit.record(
+        audit.Action.ERASED,
+        actor=admin_id,
+        subject=user_id,
+        detail=f"erasure request {request.id}; in {cohorts}",
     )
     db.session.commit()
+
+
+def _cohort_names(user_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Cohort.name)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user_id)
+            .order_by(Cohort.name)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ErasurePreview:
+    request: ErasureRequest
+    name: str
+    email: str
+    cohorts: list[str]
+    journal_entries: int
+    connections: int
+
+
+def erasure_preview(request_id: int) -> ErasurePreview:
+    """Who a pending erasure is for and what it will remove, for the confirmation page."""
+    from sqlalchemy import func
+
+    request = db.session.get(ErasureRequest, request_id)
+    if request is None or request.completed_at is not None:
+        abort(404)
+    user = db.session.get(User, request.user_id)
+    cohorts = _cohort_names(user.id)
+    count = lambda query: db.session.execute(query).scalar_one()  # noqa: E731
+    journal = count(
+        select(func.count()).select_from(JournalEntry).where(JournalEntry.user_id == user.id)
+    )
+    ties = count(
+        select(func.count())
+        .select_from(Tie)
+        .where(or_(Tie.user_a_id == user.id, Tie.user_b_id == user.id))
+    )
+    return ErasurePreview(request, user.name, user.email, cohorts, journal, ties)

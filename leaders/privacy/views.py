@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from leaders import audit as audit_trail
+from leaders import confirm
 from leaders.access import public, roles, signed_in
+from leaders.audit import Action
 from leaders.auth.models import Role
 from leaders.catalogue.store import get_catalogue
+from leaders.filters import govuk_date
 from leaders.learning.forms import CsrfOnlyForm
-from leaders.privacy import services
+from leaders.privacy import audit_log, services
 
 bp = Blueprint("privacy", __name__)
 
@@ -59,19 +63,73 @@ def erasures() -> str:
     return render_template("privacy/erasures.html", pending=services.pending_erasures())
 
 
-@bp.route("/admin/erasure-requests/<int:request_id>/erase", methods=["POST"])
+@bp.route("/admin/erasure-requests/<int:request_id>/erase", methods=["GET", "POST"])
 @signed_in
 @roles(Role.ADMIN)
-def erase(request_id: int) -> Response:
+def erase(request_id: int) -> Response | tuple[str, int]:
+    preview = services.erasure_preview(request_id)
+    if not confirm.confirmed():
+        return confirm.page(_erasing(preview))
     if not CsrfOnlyForm().validate_on_submit():
         abort(400)
     services.erase(request_id, current_user.id)
-    flash("The learner's personal data is erased. Anonymous progress counts are kept.", "success")
+    flash(
+        f"{preview.name}'s personal data is erased. Anonymous progress counts are kept.", "success"
+    )
     return redirect(url_for("privacy.erasures"))
+
+
+def _erasing(preview: services.ErasurePreview) -> confirm.Confirmation:
+    what = [
+        f"{preview.journal_entries} journal {'entry' if preview.journal_entries == 1 else 'entries'}",
+        f"{preview.connections} {'connection' if preview.connections == 1 else 'connections'}",
+    ]
+    cohorts = ", ".join(preview.cohorts) if preview.cohorts else "no cohort"
+    return confirm.Confirmation(
+        heading=f"Erase {preview.name}'s personal data?",
+        says=[
+            f"{preview.name} ({preview.email}) asked on {govuk_date(preview.request.requested_at)} "
+            f"for their data to be erased. They are in {cohorts}.",
+            "Their name, email address, job title, organisation and password go, with "
+            f"{' and '.join(what)}, their network survey answers and their learning set places. "
+            "They will not be able to sign in again.",
+            "Their progress, knowledge-check scores and attendance are kept without a name, "
+            "so the cohorts' figures stay right.",
+        ],
+        warning="Erased data cannot be recovered.",
+        button=f"Erase {preview.name}'s data",
+        cancel_url=url_for("privacy.erasures"),
+        breadcrumbs=[("Erasure requests", url_for("privacy.erasures"))],
+    )
 
 
 @bp.route("/admin/audit")
 @signed_in
 @roles(Role.ADMIN)
 def audit() -> str:
-    return render_template("privacy/audit.html", events=services.audit_log())
+    filters = audit_log.read_filters(request.args)
+    page = None if filters.errors else audit_log.page_of(filters)
+    return render_template(
+        "privacy/audit.html",
+        filters=filters,
+        log=page,
+        actions=list(Action),
+        cohorts=audit_log.cohort_choices(),
+        error_list=filters.errors,
+    )
+
+
+@bp.route("/admin/audit.csv")
+@signed_in
+@roles(Role.ADMIN)
+def audit_csv() -> Response:
+    filters = audit_log.read_filters(request.args)
+    if filters.errors:
+        return redirect(url_for("privacy.audit", **request.args))
+    body = audit_log.as_csv(filters)
+    audit_trail.record_now(
+        Action.EXPORTED, actor=current_user, detail=f"audit log CSV, {filters.describe()}"
+    )
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    return response

@@ -175,6 +175,12 @@ def _org(page, w: World, suffix: str = "") -> None:
     page.goto(f"/admin/organisations/{w.extra['duplicate_org']}{suffix}")
 
 
+def _erase_confirmation(page, w: World) -> None:
+    page.goto("/admin/erasure-requests")
+    page.get_by_role("link", name="Erase Nia Osei's data").click()
+    page.wait_for_url("**/erase")
+
+
 def _reset_sent(page, w: World) -> None:
     page.goto("/password-reset")
     page.get_by_label("Email address").fill(w.accounts["learner"].email)
@@ -272,6 +278,12 @@ CASES = [
     Case("manager", "network", go(cohort("/network")), "People and their ties"),
     Case("manager", "network, one survey wave", go(cohort("/network?wave=baseline")), "Baseline"),
     Case("manager", "learning sets", go(cohort("/sets")), "Propose"),
+    Case(
+        "manager",
+        "remove from cohort, confirmation",
+        go(lambda w: f"/cohorts/{w.cohort_id}/people/{w.other_learner_id}/remove"),
+        "To bring them back, add them again",
+    ),
     Case("manager", "learning sets, proposed", _proposed_sets, "Proposed sets"),
     # The organisation lead (Barnsley): their own staff only.
     Case("lead", "dashboard, organisation lead", go(cohort()), "organisation lead"),
@@ -295,7 +307,20 @@ CASES = [
         "You cannot undo this",
     ),
     Case("admin", "erasure requests", go("/admin/erasure-requests"), "Nia Osei"),
-    Case("admin", "audit log", go("/admin/audit"), "Who viewed"),
+    Case("admin", "erase, confirmation", _erase_confirmation, "Erased data cannot be recovered"),
+    Case("admin", "audit log", go("/admin/audit"), "Filter the log"),
+    Case(
+        "admin",
+        "audit log, one cohort",
+        go(lambda w: f"/admin/audit?cohort={w.cohort_id}"),
+        "match",
+    ),
+    Case(
+        "admin",
+        "audit log, errors",
+        go("/admin/audit?from-day=40&from-month=1&from-year=2026"),
+        "Date from must be a real date",
+    ),
     # Anyone.
     Case("public", "landing", go("/"), "Lead your place, together"),
     Case("public", "sign in", go("/sign-in"), "I have forgotten my password"),

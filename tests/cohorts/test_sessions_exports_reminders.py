@@ -228,7 +228,7 @@ def test_removing_someone_keeps_their_account(cast, as_user):
     assert (
         client.post(
             f"/cohorts/{cast.cohort.id}/people/{ann.id}/remove",
-            data={"csrf_token": form_token(page)},
+            data={"csrf_token": form_token(page), "confirm": "yes"},
         ).status_code
         == 302
     )

@@ -109,7 +109,8 @@ def test_survey_waves_open_answer_close_compare(app, client):
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
 
     manager.post(
-        f"/cohorts/{cast.cohort.id}/network/waves/{baseline.id}/close", data={"csrf_token": token}
+        f"/cohorts/{cast.cohort.id}/network/waves/{baseline.id}/close",
+        data={"csrf_token": token, "confirm": "yes"},
     )
     closed = learner.post(
         f"/network/surveys/{baseline.id}",

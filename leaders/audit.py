@@ -1,0 +1,224 @@
+"""The audit log: who did what, to whom, in which cohort, and when.
+
+Shared plumbing at the bottom of the layers: any feature records an event with `record`, which only
+adds the row to the current session, so it is committed (or rolled back) with the change it
+describes. Events with no change of their own (a failed sign-in, a refused page) use `record_now`.
+Reading the log is `leaders.privacy.audit_log`'s job.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import click
+from flask import current_app, has_request_context, request
+from flask.cli import AppGroup
+from sqlalchemy import ForeignKey, Index, String, Text, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.exceptions import HTTPException
+
+from leaders.db_types import UTCDateTime
+from leaders.extensions import db
+from leaders.timeutil import utcnow
+
+
+class Action(StrEnum):
+    """Every kind of event the log holds. The values are stored; the labels are shown."""
+
+    # Personal data seen or taken
+    VIEWED_LEARNER = "viewed-learner"
+    EXPORTED = "exported"
+    DOWNLOADED_OWN_DATA = "downloaded-own-data"
+    REQUESTED_ERASURE = "requested-erasure"
+    ERASED = "erased"
+    ACCESS_REFUSED = "access-refused"
+    # Cohorts and their people
+    COHORT_CREATED = "cohort-created"
+    COHORT_CHANGED = "cohort-changed"
+    ADDED = "added"
+    IMPORTED = "imported"
+    ROLE_CHANGED = "role-changed"
+    INVITATION_RESENT = "invitation-resent"
+    REMOVED = "removed"
+    SCHEDULE_CHANGED = "schedule-changed"
+    SESSION_ADDED = "session-added"
+    ATTENDANCE_MARKED = "attendance-marked"
+    # The network
+    SETS_CONFIRMED = "sets-confirmed"
+    WAVE_OPENED = "wave-opened"
+    WAVE_CLOSED = "wave-closed"
+    # Organisations
+    ORGANISATIONS_MERGED = "organisations-merged"
+    # Signing in
+    SIGN_IN_FAILED = "sign-in-failed"
+    LOCKED_OUT = "locked-out"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+LABELS: dict[Action, str] = {
+    Action.VIEWED_LEARNER: "Viewed a learner's record",
+    Action.EXPORTED: "Downloaded a report",
+    Action.DOWNLOADED_OWN_DATA: "Downloaded their own data",
+    Action.REQUESTED_ERASURE: "Asked for their data to be erased",
+    Action.ERASED: "Erased a learner's personal data",
+    Action.ACCESS_REFUSED: "Was refused learners' data",
+    Action.COHORT_CREATED: "Set up a cohort",
+    Action.COHORT_CHANGED: "Changed a cohort's details",
+    Action.ADDED: "Added someone to a cohort",
+    Action.IMPORTED: "Added someone by import",
+    Action.ROLE_CHANGED: "Changed someone's cohort role",
+    Action.INVITATION_RESENT: "Sent a new invitation",
+    Action.REMOVED: "Removed someone from a cohort",
+    Action.SCHEDULE_CHANGED: "Changed the schedule",
+    Action.SESSION_ADDED: "Added a session",
+    Action.ATTENDANCE_MARKED: "Marked attendance",
+    Action.SETS_CONFIRMED: "Confirmed learning sets",
+    Action.WAVE_OPENED: "Opened a network survey",
+    Action.WAVE_CLOSED: "Closed a network survey",
+    Action.ORGANISATIONS_MERGED: "Merged organisations",
+    Action.SIGN_IN_FAILED: "Sign-in failed",
+    Action.LOCKED_OUT: "Account locked",
+}
+
+
+def label(value: str) -> str:
+    """The label for a stored action; an action no longer known is shown as stored."""
+    try:
+        return Action(value).label
+    except ValueError:
+        return value.replace("-", " ")
+
+
+class AuditEvent(db.Model):
+    """One event: who did it (actor), to whom (subject), in which cohort. Written with the change."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_created_at", "created_at"),
+        Index("ix_audit_event_cohort_created", "cohort_id", "created_at"),
+        Index("ix_audit_event_actor_created", "actor_id", "created_at"),
+        Index("ix_audit_event_action_created", "action", "created_at"),
+        Index("ix_audit_event_subject_id", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Who did it; None when no one was signed in (a failed sign-in) or the account is gone.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: One of `Action`'s values.
+    action: Mapped[str] = mapped_column(String(40))
+    #: The person affected, if one is.
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="SET NULL"))
+    #: What exactly, in words ("W1 workshop: absent", "progress.csv, 30 rows").
+    detail: Mapped[str] = mapped_column(Text, default="")
+    #: The address the request came from.
+    ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def _id(value: object) -> int | None:
+    return getattr(value, "id", value)  # type: ignore[return-value]
+
+
+def record(
+    action: Action,
+    *,
+    actor: object,
+    cohort: object = None,
+    subject: object = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Add an event to the current session, without committing: it commits with the change.
+
+    ``actor``, ``cohort`` and ``subject`` are ids or objects with an ``id``.
+    """
+    event = AuditEvent(
+        actor_id=_id(actor),
+        action=Action(action).value,
+        subject_id=_id(subject),
+        cohort_id=_id(cohort),
+        detail=detail[:500],
+        ip=request.remote_addr[:45] if has_request_context() and request.remote_addr else None,
+    )
+    db.session.add(event)
+    return event
+
+
+def record_now(
+    action: Action,
+    *,
+    actor: object,
+    cohort: object = None,
+    subject: object = None,
+    detail: str = "",
+) -> None:
+    """Record and commit an event that has no change of its own to share a transaction with."""
+    record(action, actor=actor, cohort=cohort, subject=subject, detail=detail)
+    db.session.commit()
+
+
+def _exists(table: str, row_id: object) -> bool:
+    if not isinstance(row_id, int):
+        return False
+    column = db.metadata.tables[table].c.id
+    return db.session.execute(select(column).where(column == row_id)).first() is not None
+
+
+@contextmanager
+def refusals(actor: object, *, cohort: int | None = None, subject: int | None = None, what: str):
+    """Record a 403 or 404 raised inside the block as a refused look at learners' data."""
+    try:
+        yield
+    except HTTPException as error:
+        if error.code in (403, 404) and _id(actor) is not None:
+            db.session.rollback()
+            known_cohort = cohort if _exists("cohort", cohort) else None
+            known_subject = subject if _exists("user", subject) else None
+            missing = []
+            if cohort is not None and known_cohort is None:
+                missing.append(f"cohort {cohort} does not exist")
+            if subject is not None and known_subject is None:
+                missing.append(f"person {subject} does not exist")
+            record_now(
+                Action.ACCESS_REFUSED,
+                actor=actor,
+                cohort=known_cohort,
+                subject=known_subject,
+                detail="; ".join([f"{what}: {error.code}", *missing]),
+            )
+        raise
+
+
+# Retention -------------------------------------------------------------------------------------
+
+
+def prune(days: int, now: datetime | None = None) -> int:
+    """Delete events older than ``days`` days; the number deleted."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    result = db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
+    db.session.commit()
+    return result.rowcount
+
+
+audit_cli = AppGroup("audit", help="The audit log.")
+
+
+@audit_cli.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep this many days (default: the AUDIT_RETENTION_DAYS setting).",
+)
+def prune_command(days: int | None) -> None:
+    """Delete audit entries older than the retention period. Safe to run daily."""
+    keep = days or current_app.config["AUDIT_RETENTION_DAYS"]
+    deleted = prune(keep)
+    click.echo(
+        f"Deleted {deleted} audit {'entry' if deleted == 1 else 'entries'} older than {keep} days."
+    )
