@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from leaders.access import public, roles, signed_in
 from leaders.auth.models import Role
 from leaders.catalogue.store import get_catalogue
+from leaders.downloads import send_download
 from leaders.learning.forms import CsrfOnlyForm
 from leaders.privacy import services
 
@@ -32,11 +33,11 @@ def account() -> str:
 @bp.route("/account/my-data.zip")
 @signed_in
 def download() -> Response:
-    response = Response(
-        services.my_data(current_user.id, get_catalogue()), mimetype="application/zip"
+    return send_download(
+        services.my_data(current_user.id, get_catalogue()),
+        "place-leaders-my-data.zip",
+        "application/zip",
     )
-    response.headers["Content-Disposition"] = 'attachment; filename="place-leaders-my-data.zip"'
-    return response
 
 
 @bp.route("/account/erasure", methods=["POST"])
