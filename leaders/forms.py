@@ -9,7 +9,9 @@ a form author cannot forget it:
 
 A filter that raises ValueError becomes the field's first error (WTForms keeps it in
 `process_errors`), so a name with a line break fails validation with "Remove the line break from
-the full name", the page shows it in the error summary, and nothing is stored.
+the full name", the page shows it in the error summary, and nothing is stored. The refused value is
+shown back with each hidden character as U+FFFD, so the page stays valid HTML and the person sees
+where it was.
 """
 
 from __future__ import annotations
@@ -42,6 +44,17 @@ def text_check_for(field_class: type) -> Callable | None:
 
 
 class Form(FlaskForm):
+    def process(self, *args, **kwargs) -> None:
+        super().process(*args, **kwargs)
+        for field in self:
+            if not field.process_errors or text_check_for(type(field)) is None:
+                continue
+            field.raw_data = [
+                text.visible(v) if isinstance(v, str) else v for v in field.raw_data or []
+            ]
+            if isinstance(field.data, str):
+                field.data = text.visible(field.data)
+
     class Meta(FlaskForm.Meta):
         def bind_field(self, form, unbound_field, options):
             check = text_check_for(unbound_field.field_class)

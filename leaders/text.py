@@ -35,6 +35,14 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 but surrogates and U+FFFE, U+FFFF.
 _NOT_XML = re.compile(r"[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What HTML calls a parse error in text: controls but tab, LF, FF, CR; surrogates; noncharacters.
+_NOT_IN_HTML = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+    )
+    + "]"
+)
 # What openpyxl refuses in a cell (it raises IllegalCharacterError): C0 controls but tab, LF, CR.
 _NOT_IN_CELL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: A cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets.
@@ -50,7 +58,9 @@ def _what(label: str) -> str:
     label = re.sub(r"\s*\(optional\)\s*$", "", label.strip())
     if label[:1].isupper() and not label[1:2].isupper():
         label = label[0].lower() + label[1:]
-    return f"the {label}" if label else "this field"
+    if not label:
+        return "this field"
+    return label if label.split()[0] in ("your", "the", "a", "an") else f"the {label}"
 
 
 def problem(text: str, *, multiline: bool = False) -> str | None:
@@ -122,6 +132,12 @@ def printable(text: str | None) -> str:
     other control characters gone. Never raises."""
     text = _NEWLINES.sub("\n", unicodedata.normalize("NFC", text or ""))
     return _CONTROLS.sub("", _SURROGATES.sub("", text))
+
+
+def visible(text: str) -> str:
+    """Text to show back on a page (a refused value in its box): characters HTML cannot carry
+    become U+FFFD, so the person sees where the hidden character was."""
+    return _NOT_IN_HTML.sub("\ufffd", text)
 
 
 def xml_safe(text: str | None) -> str:
