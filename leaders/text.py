@@ -140,6 +140,18 @@ def visible(text: str) -> str:
     return _NOT_IN_HTML.sub("\ufffd", text)
 
 
+def shown_in_page(value: object) -> object:
+    """Jinja's `finalize`: every value a template prints passes `visible`, so text stored with a
+    control character cannot make a page invalid HTML. Markup stays Markup (it is only cleaned)."""
+    if isinstance(value, str) and _NOT_IN_HTML.search(value):
+        from markupsafe import Markup
+
+        cleaned = visible(str(value))
+        # Removing control characters from markup that was already safe cannot make it unsafe.
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned  # noqa: S704
+    return value
+
+
 def xml_safe(text: str | None) -> str:
     """Text XML 1.0 can carry: characters it forbids (NUL, most controls, lone surrogates, U+FFFE,
     U+FFFF) become U+FFFD, so a reader sees that something was there."""

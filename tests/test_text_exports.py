@@ -175,3 +175,13 @@ def test_a_learners_own_downloads_are_named_the_standard_way(hostile, client):
     assert data.headers["Content-Disposition"] == "attachment; filename=place-leaders-my-data.zip"
     archive = zipfile.ZipFile(io.BytesIO(data.get_data()))
     assert archive.testzip() is None
+
+
+def test_pages_showing_hostile_names_stay_valid_html(hostile, client):
+    """Every page the test client fetches is parsed strictly (tests/pages.py): a stored control
+    character shows as U+FFFD instead of breaking the page."""
+    sign_in(client, hostile.manager)
+    for path in (f"/cohorts/{hostile.cohort.id}", f"/cohorts/{hostile.cohort.id}/network"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "Ann\ufffd\ufffd\ufffd Jones" in page.get_data(as_text=True)
