@@ -62,6 +62,11 @@ def _register_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from leaders.text import shown_in_page
+
+    app.jinja_env.finalize = (
+        shown_in_page  # a name stored with a control character stays valid HTML
+    )
     WTFormsHelpers(app)
     from leaders import filters
 

@@ -1,4 +1,9 @@
-"""Outgoing email: SMTP when MAIL_SERVER is set, otherwise the log (and a development outbox)."""
+"""Outgoing email: SMTP when MAIL_SERVER is set, otherwise the log (and a development outbox).
+
+Headers are never built by pasting text together: the subject and the recipient's name pass
+`leaders.text.one_line` (a name stored with a line break cannot add a header), and the recipient
+is an `email.headerregistry.Address`, which quotes and encodes a display name in any script.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,15 @@ import json
 import logging
 import smtplib
 import ssl
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
 
+from leaders.text import one_line, printable
 from leaders.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -24,14 +31,24 @@ class Message:
     subject: str
     text: str
     html: str | None = None
+    #: The recipient's name, for the To header ("Ann Jones <ann@example.org>").
+    to_name: str = ""
 
 
 def send(message: Message) -> None:
     """Send one message. Every message has a plain-text part; HTML is optional."""
     config = current_app.config
+    message = replace(
+        message,
+        to=one_line(message.to),
+        to_name=one_line(message.to_name),
+        subject=one_line(message.subject),
+        text=printable(message.text),
+        html=printable(message.html) if message.html else None,
+    )
     email = EmailMessage()
-    email["From"] = config["MAIL_DEFAULT_SENDER"]
-    email["To"] = message.to
+    email["From"] = one_line(config["MAIL_DEFAULT_SENDER"])
+    email["To"] = Address(display_name=message.to_name, addr_spec=message.to)
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="place-leaders")
     email.set_content(message.text)

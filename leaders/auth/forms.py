@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from leaders.auth.passwords import password_problem
+from leaders.forms import Form
 from leaders.widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
@@ -24,7 +24,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class RequestResetForm(FlaskForm):
+class RequestResetForm(Form):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
@@ -34,7 +34,7 @@ class RequestResetForm(FlaskForm):
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         "New password",
         widget=GovPasswordInput(),

@@ -1,20 +1,16 @@
 """The dashboard's matrix and learner list as CSV and as Excel workbooks: the same rows and columns.
 
 Numbers stay numbers and dates stay dates in the workbook, so managers can sort and chart them.
+leaders/downloads.py writes both formats.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
+from leaders import downloads
 from leaders.cohorts.dashboard import Dashboard
 from leaders.filters import UK
 
@@ -88,45 +84,12 @@ def sector_label(value: str | None) -> str:
     return Sector(value).label if value else ""
 
 
-def _csv_value(value: object) -> object:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # never let a spreadsheet run a cell as a formula
-    return "" if value is None else value
-
-
 def to_csv(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow([_csv_value(v) for v in row])
-    return "\ufeff" + out.getvalue()  # a BOM so Excel reads UTF-8 names correctly
+    return downloads.csv_text(table.headers, table.rows)
 
 
 def to_xlsx(table: Table) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.title
-    sheet.append(table.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
-    for index, header in enumerate(table.headers, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, min(40, len(header) + 2))
-        for cell in sheet[letter][1:]:
-            if isinstance(cell.value, date):
-                cell.number_format = "d mmm yyyy"
-    sheet.freeze_panes = "B2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return downloads.xlsx_bytes(table.title, table.headers, table.rows)
 
 
 EXPORTS: dict[str, Callable[[Dashboard], Table]] = {"progress": matrix, "learners": learners}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from leaders.cohorts.models import CohortRole, SessionKind
+from leaders.forms import Form
 from leaders.widgets import (
     GovDateInput,
     GovFileInput,
@@ -70,7 +70,7 @@ class GovDateField(StringField):
             raise ValidationError(f"Enter the {self.label.text.lower()}")
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     course = SelectField("Course", widget=GovSelect(), validators=[DataRequired("Choose a course")])
     name = StringField(
         "Cohort name",
@@ -90,7 +90,7 @@ class CohortForm(FlaskForm):
             raise ValidationError("End date must be the same as or after the start date")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -123,7 +123,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField("Invite", widget=GovSubmitInput())
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         "Upload a CSV file",
         widget=GovFileInput(),
@@ -140,7 +140,7 @@ class ImportForm(FlaskForm):
             )
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     title = StringField(
         "Title",
         widget=GovTextInput(),

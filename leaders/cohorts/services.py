@@ -255,6 +255,7 @@ def send_invitation(user: User, cohort: Cohort) -> None:
     mail.send(
         mail.Message(
             to=user.email,
+            to_name=user.name,
             subject=f"You are invited to {cohort.name} on Place Leaders",
             text=render_template("cohorts/email/invitation.txt", **context),
             html=render_template("cohorts/email/invitation.html", **context),

@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders import audit, confirm
+from leaders import audit, confirm, downloads
 from leaders.access import roles, signed_in
 from leaders.auth.models import Role
 from leaders.catalogue.store import get_catalogue
@@ -31,6 +31,7 @@ from leaders.cohorts.models import AttendanceStatus, CohortRole, SessionKind
 from leaders.extensions import db
 from leaders.filters import UK
 from leaders.learning.forms import CsrfOnlyForm
+from leaders.text import download_name
 
 bp = Blueprint("cohorts", __name__, cli_group=None)
 bp.add_app_template_global(exports.sector_label, "sector_label")
@@ -438,17 +439,10 @@ def export(cohort_id: int, what: str, fmt: str) -> Response:
         cohort=cohort_id,
         detail=f"{what}.{fmt}, {len(table.rows)} rows",
     )
-    stem = f"{access.cohort.name} {what}".lower().replace(" ", "-")
-    stem = "".join(ch for ch in stem if ch.isalnum() or ch in "-_") or "export"
+    name = download_name(access.cohort.name, what, extension=fmt)
     if fmt == "csv":
-        response = Response(exports.to_csv(table), mimetype="text/csv")
-    else:
-        response = Response(
-            exports.to_xlsx(table),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+        return downloads.send_download(exports.to_csv(table), name, "text/csv")
+    return downloads.send_download(exports.to_xlsx(table), name, downloads.XLSX)
 
 
 @bp.cli.command("send-reminders")

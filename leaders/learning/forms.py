@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from leaders.forms import Form
 from leaders.learning.journal import MAX_LENGTH
 from leaders.learning.models import VISIBILITY_LABELS, Visibility
 from leaders.widgets import GovRadioInput, GovSubmitInput, GovTextArea
@@ -20,7 +20,7 @@ def reflection_prefix(prompt_id: str) -> str:
     return f"app-{prompt_id}"
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(Form):
     body = TextAreaField(
         "Your reflection",
         widget=GovTextArea(),
@@ -42,7 +42,7 @@ class ReflectionForm(FlaskForm):
     submit = SubmitField("Save reflection", widget=GovSubmitInput())
 
 
-class CsrfOnlyForm(FlaskForm):
+class CsrfOnlyForm(Form):
     """A form with no fields of its own: checks the CSRF token of a POST whose fields are parsed by hand."""
 
 

@@ -24,6 +24,7 @@ from leaders.access import signed_in
 from leaders.catalogue.model import Lesson, Quiz
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts.access import CourseAccess, course_access, courses_for, is_previewer
+from leaders.downloads import send_download
 from leaders.learning import overview, services
 from leaders.learning.forms import (
     BODY_HINT,
@@ -336,6 +337,4 @@ def journal() -> str:
 def journal_download() -> Response:
     sections = overview.journal(current_user.id, get_catalogue())
     text = overview.journal_markdown(current_user.name, sections, utcnow())
-    response = Response(text, mimetype="text/markdown")
-    response.headers["Content-Disposition"] = 'attachment; filename="my-journal.md"'
-    return response
+    return send_download(text, "my-journal.md", "text/markdown")

@@ -102,61 +102,83 @@ def build(access: CohortAccess, wave_name: str | None = None) -> CohortNetwork:
     )
 
 
-def edge_list_csv(network: CohortNetwork) -> str:
-    import csv
+#: How each kind of tie reads in an export: a declared tie as the learner chose it, the others as
+#: the network page and the survey describe them.
+OTHER_KIND_LABELS = {
+    "learning_set": "In the same learning set",
+    "knew_before": "Knew each other before the programme",
+    "worked_with": "Worked together in the last three months",
+}
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "Person A",
-            "Organisation A",
-            "Sector A",
-            "Person B",
-            "Organisation B",
-            "Sector B",
-            "Kinds",
-        ]
-    )
+
+def kind_label(kind: str) -> str:
+    from leaders.network.models import TieKind
+
+    if kind in OTHER_KIND_LABELS:
+        return OTHER_KIND_LABELS[kind]
+    try:
+        return TieKind(kind).label
+    except ValueError:
+        return kind
+
+
+def _kinds(kinds) -> str:
+    return "; ".join(sorted(kind_label(k) for k in kinds))
+
+
+def edge_list_csv(network: CohortNetwork) -> str:
+    """One row per tie, with the labels people see on screen (leaders/downloads.py keeps it safe)."""
+    from leaders import downloads
+    from leaders.cohorts.exports import sector_label
+
+    headers = [
+        "Person A",
+        "Organisation A",
+        "Sector A",
+        "Person B",
+        "Organisation B",
+        "Sector B",
+        "Kinds",
+    ]
     by_id = {p.id: p for p in network.people}
+    rows = []
     for edge in sorted(network.edges, key=lambda e: (e.a.name, e.b.name)):
         a, b = by_id[edge.a.id], by_id[edge.b.id]
-        writer.writerow(
+        rows.append(
             [
-                _safe(a.name),
-                _safe(a.organisation or ""),
-                a.sector or "",
-                _safe(b.name),
-                _safe(b.organisation or ""),
-                b.sector or "",
-                "; ".join(sorted(edge.kinds)),
+                a.name,
+                a.organisation or "",
+                sector_label(a.sector),
+                b.name,
+                b.organisation or "",
+                sector_label(b.sector),
+                _kinds(edge.kinds),
             ]
         )
-    return "\ufeff" + out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Never let a spreadsheet run a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return downloads.csv_text(headers, rows)
 
 
 def graphml(network: CohortNetwork) -> bytes:
-    """The network as GraphML (opens in Gephi): people with organisation, sector and place."""
+    """The network as GraphML (opens in Gephi): people with organisation, sector and place.
+
+    Every text passes `xml_safe`, so the file is valid XML whatever was stored in a name.
+    """
+    from leaders.cohorts.exports import sector_label
+    from leaders.text import xml_safe
+
     graph = build_graph(network.people, network.ties)
     clean = nx.Graph()
     # GraphML has no "missing" value: empty strings stand for what was not recorded.
     for person in network.people:
         clean.add_node(
             person.id,
-            label=person.name,
-            organisation=person.organisation or "",
-            sector=person.sector or "",
-            place=person.place or "",
+            label=xml_safe(person.name),
+            organisation=xml_safe(person.organisation),
+            sector=sector_label(person.sector),
+            place=xml_safe(person.place),
         )
     for a, b, data in graph.edges(data=True):
-        clean.add_edge(
-            a, b, kinds=";".join(sorted(data.get("kinds", ()))), weight=data.get("weight", 1)
-        )
+        clean.add_edge(a, b, kinds=_kinds(data.get("kinds", ())), weight=data.get("weight", 1))
     out = io.BytesIO()
     nx.write_graphml(clean, out)
     return out.getvalue()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from leaders.forms import Form
 from leaders.network.models import TieKind
 from leaders.widgets import GovRadioInput, GovSubmitInput, GovTextArea
 
 
-class TieForm(FlaskForm):
+class TieForm(Form):
     kind = SelectField(
         "How are you connected?",
         widget=GovRadioInput(),

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders import audit, confirm
+from leaders import audit, confirm, downloads
 from leaders.access import signed_in
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.learning.forms import CsrfOnlyForm
@@ -19,6 +19,7 @@ from leaders.network import cohort_network, services, sets
 from leaders.network.forms import TieForm
 from leaders.network.metrics import EXPLANATIONS
 from leaders.network.models import TieKind, WaveName
+from leaders.text import download_name
 
 bp = Blueprint("network", __name__)
 bp.add_app_template_global(lambda name: WaveName(name).label, "wave_label")
@@ -137,17 +138,17 @@ def export(cohort_id: int, filename: str) -> Response:
     audit.record_now(
         audit.Action.EXPORTED, actor=current_user, cohort=cohort_id, detail=f"network {filename}"
     )
-    stem = "".join(
-        ch for ch in access.cohort.name.lower().replace(" ", "-") if ch.isalnum() or ch in "-_"
-    )
     if filename == "edges.csv":
-        response = Response(cohort_network.edge_list_csv(network), mimetype="text/csv")
-        name = f"{stem}-ties.csv"
-    else:
-        response = Response(cohort_network.graphml(network), mimetype="application/graphml+xml")
-        name = f"{stem}-network.graphml"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        return downloads.send_download(
+            cohort_network.edge_list_csv(network),
+            download_name(access.cohort.name, "ties", extension="csv"),
+            "text/csv",
+        )
+    return downloads.send_download(
+        cohort_network.graphml(network),
+        download_name(access.cohort.name, "network", extension="graphml"),
+        "application/graphml+xml",
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/network/waves", methods=["POST"])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from leaders.filters import govuk_date
+from leaders.forms import Form
 from leaders.organisations.models import SECTOR_LABELS
 from leaders.organisations.services import NAME_MAX_LENGTH, OrganisationSummary, normalise_name
 from leaders.places.models import Place, PlaceKind
@@ -26,7 +26,7 @@ def place_label(place: Place) -> str:
     return label + ")"
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -74,7 +74,7 @@ class OrganisationForm(FlaskForm):
             raise ValidationError("Choose a place from the list")
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """The search box on the list page: a GET form, so it carries no CSRF token."""
 
     class Meta:
@@ -83,7 +83,7 @@ class SearchForm(FlaskForm):
     q = StringField("Search by name", widget=GovTextInput(), filters=[normalise_name])
 
 
-class ChooseMergeTargetForm(FlaskForm):
+class ChooseMergeTargetForm(Form):
     into = SelectField(
         "Organisation to keep",
         widget=GovSelect(),
@@ -106,5 +106,5 @@ class ChooseMergeTargetForm(FlaskForm):
             raise ValidationError("Choose the organisation to keep from the list")
 
 
-class ConfirmMergeForm(FlaskForm):
+class ConfirmMergeForm(Form):
     submit = SubmitField("Merge organisations", widget=GovSubmitInput())

@@ -12,6 +12,7 @@ from leaders.access import public, roles, signed_in
 from leaders.audit import Action
 from leaders.auth.models import Role
 from leaders.catalogue.store import get_catalogue
+from leaders.downloads import send_download
 from leaders.filters import govuk_date
 from leaders.learning.forms import CsrfOnlyForm
 from leaders.privacy import audit_log, services
@@ -36,11 +37,11 @@ def account() -> str:
 @bp.route("/account/my-data.zip")
 @signed_in
 def download() -> Response:
-    response = Response(
-        services.my_data(current_user.id, get_catalogue()), mimetype="application/zip"
+    return send_download(
+        services.my_data(current_user.id, get_catalogue()),
+        "place-leaders-my-data.zip",
+        "application/zip",
     )
-    response.headers["Content-Disposition"] = 'attachment; filename="place-leaders-my-data.zip"'
-    return response
 
 
 @bp.route("/account/erasure", methods=["POST"])

@@ -68,14 +68,14 @@ def test_exports(app, client):
     sign_in(client, cast.manager)
     csv_text = client.get(f"/cohorts/{cast.cohort.id}/network/edges.csv").get_data(as_text=True)
     assert (
-        "Ann Council,Barnsley Council,local_government,Cat Health,South Yorkshire ICB,nhs,worked_together"
-        in csv_text
+        "Ann Council,Barnsley Council,Local government,Cat Health,South Yorkshire ICB,NHS,"
+        "We have worked together" in csv_text
     )
     graphml = client.get(f"/cohorts/{cast.cohort.id}/network/network.graphml")
     graph = nx.read_graphml(io.BytesIO(graphml.get_data()))
     assert graph.number_of_nodes() == 3
     assert graph.number_of_edges() == 1
-    assert {d["sector"] for _, d in graph.nodes(data=True)} == {"local_government", "nhs"}
+    assert {d["sector"] for _, d in graph.nodes(data=True)} == {"Local government", "NHS"}
 
 
 def test_survey_waves_open_answer_close_compare(app, client):
