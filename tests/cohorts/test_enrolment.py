@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,9 +46,18 @@ def _upload(client, cohort_id, text, name="people.csv"):
     )
 
 
+def _plan_field(page) -> str:
+    """The counts the confirmation page showed, which the form sends back."""
+    match = re.search(r'name="plan" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, "the confirmation form has no plan field"
+    return match.group(1)
+
+
 def _confirm(client, location, **sectors):
     page = client.get(location)
-    return client.post(location, data={"csrf_token": form_token(page), **sectors})
+    return client.post(
+        location, data={"csrf_token": form_token(page), "plan": _plan_field(page), **sectors}
+    )
 
 
 def _counts(db):
@@ -124,7 +134,9 @@ def test_valid_file_then_confirm_creates_organisations_and_invites(cast, as_user
 
     # The same file again changes nothing.
     again = _upload(client, cast.cohort.id, GOOD)
-    assert "create 0 new accounts" in text_of(client.get(again.headers["Location"]))
+    preview = text_of(client.get(again.headers["Location"]))
+    assert "add 0 people to South Yorkshire 2027" in preview
+    assert "leave 4 people as they are: already in the cohort with that role" in preview
     _confirm(client, again.headers["Location"])
     assert _counts(db) == after
 
