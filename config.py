@@ -77,6 +77,8 @@ class Config:
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
     INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 14 * 24 * 60 * 60)
+    #: Days after being added to a cohort before "Not signed in yet" puts a learner at risk.
+    NOT_SIGNED_IN_GRACE_DAYS = _env_int("NOT_SIGNED_IN_GRACE_DAYS", 7)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     #: Days the audit log keeps an entry; `flask audit prune` deletes older ones.
     AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 730)

@@ -45,6 +45,7 @@ class Action(StrEnum):
     SCHEDULE_CHANGED = "schedule-changed"
     SESSION_ADDED = "session-added"
     ATTENDANCE_MARKED = "attendance-marked"
+    DUE_DATES_CHANGED = "changed-due-dates"
     # The network
     SETS_CONFIRMED = "sets-confirmed"
     WAVE_OPENED = "wave-opened"
@@ -77,6 +78,7 @@ LABELS: dict[Action, str] = {
     Action.SCHEDULE_CHANGED: "Changed the schedule",
     Action.SESSION_ADDED: "Added a session",
     Action.ATTENDANCE_MARKED: "Marked attendance",
+    Action.DUE_DATES_CHANGED: "Changed a learner's due dates",
     Action.SETS_CONFIRMED: "Confirmed learning sets",
     Action.WAVE_OPENED: "Opened a network survey",
     Action.WAVE_CLOSED: "Closed a network survey",

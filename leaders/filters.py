@@ -32,6 +32,18 @@ def govuk_datetime(value: datetime | None) -> str:
     return f"{govuk_date(local)} at {time}"
 
 
+def plural(count: int, singular: str, plural: str | None = None, *, number: bool = True) -> str:
+    """The count and the word that fits it: plural(1, "apology", "apologies") → "1 apology".
+
+    Without a plural form, an "s" is added. Thousands get a comma, as GOV.UK style asks.
+    ``number=False`` gives the word alone, for a page that sets the number apart.
+    """
+    word = singular if count == 1 else (plural or f"{singular}s")
+    return f"{count:,} {word}" if number else word
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(govuk_date, "date")
     app.add_template_filter(govuk_datetime, "datetime")
+    app.add_template_filter(plural, "plural")
+    app.add_template_global(plural, "plural")

@@ -55,10 +55,10 @@ def make_cohort(course_key: str = "sample-course", **overrides):
     return cohort
 
 
-def enrol(cohort, user, role: str = "learner"):
+def enrol(cohort, user, role: str = "learner", **overrides):
     from leaders.cohorts.models import CohortMember
 
-    member = CohortMember(cohort_id=cohort.id, user_id=user.id, role=role)
+    member = CohortMember(cohort_id=cohort.id, user_id=user.id, role=role, **overrides)
     db.session.add(member)
     db.session.commit()
     return member

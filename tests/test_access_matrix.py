@@ -96,6 +96,8 @@ ROUTES = [
     ("cohorts.people", "GET", "/cohorts/{a}/people", COHORT_VIEW),
     ("cohorts.session_list", "GET", "/cohorts/{a}/sessions", COHORT_VIEW),
     ("cohorts.learner", "GET", "/cohorts/{a}/learners/{ann}", ANN_DETAIL),
+    ("cohorts.due_dates", "GET", "/cohorts/{a}/learners/{ann}/due-dates", COHORT_MANAGE),
+    ("cohorts.due_dates", "POST", "/cohorts/{a}/learners/{ann}/due-dates", COHORT_MANAGE),
     ("cohorts.edit", "GET", "/cohorts/{a}/edit", COHORT_MANAGE),
     ("cohorts.edit", "POST", "/cohorts/{a}/edit", COHORT_MANAGE),
     ("cohorts.edit_schedule", "GET", "/cohorts/{a}/schedule", COHORT_MANAGE),

@@ -125,8 +125,11 @@ def test_erasure_removes_identity_and_journal_and_keeps_counts(app, client):
     manager = app.test_client()
     sign_in(manager, cast.manager)
     board = text_of(manager.get(f"/cohorts/{cast.cohort.id}"))
-    assert "Erased learner" in board
+    # Erased people leave the dashboard's lists and figures; the page says they are left out.
+    assert "Erased learner" not in board
     assert "Ann Council" not in board
+    assert "2 learners" in board
+    assert "Not counted in any figure on this page: 1 learner whose records were erased" in board
 
 
 def test_viewing_learners_and_exports_are_audited(app, client):

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from leaders.db_types import UTCDateTime
 from leaders.extensions import db
 from leaders.timeutil import utcnow
+
+
+def email_key(email: str) -> str:
+    """The form an email address is looked up by: Unicode NFC, then case-folded in Python.
+
+    SQLite's lower() folds ASCII letters only, so "ÉVA@x.org" and "éva@x.org" would be two people.
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", email.strip()).casefold())
 
 
 class Role(StrEnum):
@@ -38,6 +47,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: As the person typed it; unique regardless of case (see the index).
     email: Mapped[str] = mapped_column(String(254))
+    #: `email_key(email)`, kept in step by `_keep_email_key`; unique, and what every lookup uses.
+    email_key: Mapped[str] = mapped_column(String(254), server_default="")
     name: Mapped[str] = mapped_column(String(200))
     job_title: Mapped[str] = mapped_column(String(200), default="")
     #: None until the person sets a password (for example from an invitation).
@@ -61,6 +72,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+    @validates("email")
+    def _keep_email_key(self, _key: str, email: str) -> str:
+        self.email_key = email_key(email)
+        return email
 
     # Flask-Login: the id carries the session version, so bumping it signs the user out everywhere.
     def get_id(self) -> str:
@@ -147,3 +163,5 @@ class SignedInUser:
 
 # Email addresses are unique whatever their case: Alice@Example.org and alice@example.org are one person.
 Index("uq_user_email_lower", func.lower(User.email), unique=True)
+# ...and whatever their Unicode case (the Python-folded key).
+Index("uq_user_email_key", User.email_key, unique=True)

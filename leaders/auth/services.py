@@ -6,12 +6,12 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import render_template, url_for
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from leaders import audit, mail
 from leaders.auth import tokens
-from leaders.auth.models import Role, SignedInUser, User
+from leaders.auth.models import Role, SignedInUser, User, email_key
 from leaders.extensions import db
 from leaders.timeutil import as_utc, utcnow
 
@@ -27,8 +27,9 @@ class AccountError(ValueError):
 
 
 def find_by_email(email: str) -> User | None:
+    """The account with this address, whatever its case (folded in Python: see `email_key`)."""
     return db.session.execute(
-        select(User).where(func.lower(User.email) == email.strip().lower())
+        select(User).where(User.email_key == email_key(email))
     ).scalar_one_or_none()
 
 

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import abort
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from leaders.auth.models import Role
 from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
 from leaders.extensions import db
+from leaders.timeutil import as_utc, uk_today
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,25 @@ class ModuleDates:
     def is_open(self, today: date) -> bool:
         return self.opens_on is None or self.opens_on <= today
 
+    def for_member(
+        self, cohort_starts_on: date, joined_at: datetime | None, offset_days: int | None
+    ) -> ModuleDates:
+        """These dates as one member has them: the single rule for an effective due date.
+
+        A manager's offset for the member, if set, moves every due date by that many days.
+        Otherwise someone who joined after a module opened (or after the cohort started, for a
+        module open from the start) has as long as everyone else: the due date moves by the days
+        they joined late.
+        """
+        if self.due_on is None:
+            return self
+        if offset_days is not None:
+            return ModuleDates(self.opens_on, self.due_on + timedelta(days=offset_days))
+        if joined_at is None:
+            return self
+        late = (uk_today(as_utc(joined_at)) - (self.opens_on or cohort_starts_on)).days
+        return ModuleDates(self.opens_on, self.due_on + timedelta(days=late)) if late > 0 else self
+
 
 @dataclass(frozen=True)
 class CourseAccess:
@@ -122,8 +142,9 @@ def course_access(user, course_key: str) -> CourseAccess:
     """Whether the user may read the course, and when each module opens to them (one query).
 
     A learner in several cohorts of the course gets each module from whichever cohort opens it
-    first (a cohort with no date for a module has it open). Facilitators, managers and organisation
-    leads of a cohort see every module.
+    first (a cohort with no date for a module has it open). Due dates are the learner's own
+    (`ModuleDates.for_member`: late joiners and manager-set offsets). Facilitators, managers and
+    organisation leads of a cohort see every module.
     """
     if is_previewer(user):
         return OPEN
@@ -134,6 +155,9 @@ def course_access(user, course_key: str) -> CourseAccess:
             CohortModule.module_key,
             CohortModule.opens_on,
             CohortModule.due_on,
+            Cohort.starts_on,
+            CohortMember.added_at,
+            CohortMember.due_offset_days,
         )
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
         .outerjoin(CohortModule, CohortModule.cohort_id == Cohort.id)
@@ -147,7 +171,9 @@ def course_access(user, course_key: str) -> CourseAccess:
     for row in rows:
         schedule = schedules.setdefault(row.cohort_id, {})
         if row.module_key is not None:
-            schedule[row.module_key] = ModuleDates(row.opens_on, row.due_on)
+            schedule[row.module_key] = ModuleDates(row.opens_on, row.due_on).for_member(
+                row.starts_on, row.added_at, row.due_offset_days
+            )
     if len(schedules) == 1:
         return CourseAccess(True, next(iter(schedules.values())))
     merged: dict[str, ModuleDates] = {}

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import case, func, select
 
@@ -20,6 +21,7 @@ from leaders.cohorts.models import (
 )
 from leaders.cohorts.services import Person, people, schedule
 from leaders.extensions import db
+from leaders.filters import plural
 from leaders.learning.models import LessonProgress
 from leaders.timeutil import as_utc, uk_today, utcnow
 
@@ -27,6 +29,11 @@ INACTIVE_AFTER = timedelta(days=14)
 ACTIVE_WITHIN = timedelta(days=7)
 #: Missing this many sessions (without apologies) puts a learner at risk.
 MISSED_SESSIONS_RISK = 2
+
+
+def sign_in_grace() -> timedelta:
+    """How long after being added someone may take to sign in before it counts as a risk."""
+    return timedelta(days=current_app.config["NOT_SIGNED_IN_GRACE_DAYS"])
 
 
 @dataclass(frozen=True)
@@ -37,9 +44,6 @@ class ModuleColumn:
 
     def is_open(self, today: date) -> bool:
         return self.dates.is_open(today)
-
-    def is_overdue(self, today: date) -> bool:
-        return bool(self.dates.due_on and self.dates.due_on < today)
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,14 @@ class Dashboard:
     by_place: list[Count]
     sessions_held: int
     today: date
+    #: Days after being added before "Not signed in yet" is a risk.
+    grace_days: int
+    #: Learners whose records were erased: in no figure on the dashboard.
+    erased: int = 0
+
+    #: The rules, for the page to state them.
+    inactive_days = INACTIVE_AFTER.days
+    missed_sessions_risk = MISSED_SESSIONS_RISK
 
     @property
     def learner_count(self) -> int:
@@ -212,12 +224,16 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
         )
         for m in course.modules
     ]
-    learners = people(access, CohortRole.LEARNER)
+    # Only the people on the programme: removed people are no longer members, and erased people's
+    # accounts are closed (their progress is kept without a name; the page says how many).
+    members = people(access, CohortRole.LEARNER)
+    learners = [p for p in members if p.active]
     done: dict[int, list[int]] = {p.user_id: [0] * len(columns) for p in learners}
     for user_id, index, count in _completions(access, course, catalogue):
         if user_id in done:
             done[user_id][index] = count
     held, attendance = _attendance(access, now)
+    grace = sign_in_grace()
 
     total_lessons = sum(c.lessons for c in columns)
     rows: list[LearnerRow] = []
@@ -230,7 +246,10 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
                 status = "not-open"
             else:
                 status = "in-progress" if n else "not-started"
-            overdue = status in ("in-progress", "not-started") and column.is_overdue(today)
+            due_on = column.dates.for_member(
+                access.cohort.starts_on, person.joined_at, person.due_offset_days
+            ).due_on
+            overdue = status in ("in-progress", "not-started") and bool(due_on and due_on < today)
             cells.append(Cell(n, column.lessons, status, overdue))
         marks = attendance.get(person.user_id, Counter())
         row = LearnerRow(
@@ -243,7 +262,7 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
             apologies=marks[AttendanceStatus.APOLOGIES.value],
             held=held,
         )
-        row.risks = _risks(row, now)
+        row.risks = _risks(row, now, grace)
         rows.append(row)
 
     count = len(rows)
@@ -273,21 +292,26 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
         _counts([r.person.place or "Not recorded" for r in rows], count),
         held,
         today,
+        grace.days,
+        len(members) - len(learners),
     )
 
 
-def _risks(row: LearnerRow, now: datetime) -> list[str]:
+def _risks(row: LearnerRow, now: datetime, grace: timedelta) -> list[str]:
     """Why a learner needs a nudge, in words a programme manager can act on."""
     risks = []
     person = row.person
     if person.last_sign_in_at is None:
-        risks.append("Not signed in yet")
+        # Someone invited this morning has not had the chance yet.
+        joined = as_utc(person.joined_at) if person.joined_at else None
+        if joined is None or now - joined >= grace:
+            risks.append("Not signed in yet")
     elif person.last_active_at and now - as_utc(person.last_active_at) >= INACTIVE_AFTER:
         days = (now - as_utc(person.last_active_at)).days
-        risks.append(f"No activity for {days} days")
+        risks.append(f"No activity for {plural(days, 'day')}")
     overdue = sum(1 for c in row.cells if c.overdue)
     if overdue:
-        risks.append(f"{overdue} module{'s' if overdue != 1 else ''} past due date")
+        risks.append(f"{plural(overdue, 'module')} past due date")
     if row.missed >= MISSED_SESSIONS_RISK:
-        risks.append(f"Missed {row.missed} of {row.held} sessions")
+        risks.append(f"Missed {row.missed} of {plural(row.held, 'session')}")
     return risks

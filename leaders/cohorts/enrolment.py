@@ -1,28 +1,27 @@
 """Enrolling a cohort from a spreadsheet (CSV): validate every row first, then write all or nothing.
 
 Columns (any order, header names case-insensitive): name, email, organisation, job title, cohort role.
-Re-importing the same file changes nothing: people are matched by email, memberships by person.
+Re-importing the same file changes nothing: people are matched by email (folded in Python, see
+`email_key`), memberships by person. This module reads and checks the file; `import_plan` keeps
+it until the manager confirms, and says and does exactly what confirming does.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, dataclass
-from datetime import timedelta
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select
 
-from leaders.cohorts import services
-from leaders.cohorts.models import Cohort, CohortRole, PendingImport
-from leaders.extensions import db
-from leaders.timeutil import utcnow
+from leaders.auth.models import email_key
+from leaders.cohorts.models import CohortRole
+from leaders.filters import plural
 
 COLUMNS = ("name", "email", "organisation", "job title", "cohort role")
 MAX_ROWS = 1000
-#: A pending import older than this is gone; the manager uploads the file again.
-PENDING_LIFETIME = timedelta(hours=24)
 ROLE_WORDS = "learner, facilitator, programme manager or organisation lead"
 
 
@@ -32,6 +31,14 @@ class Problem:
     row: int | None
     column: str
     message: str
+
+    @property
+    def summary(self) -> str:
+        """The problem in one line, saying where it is: "Row 4, column name: …"."""
+        if self.row is None:
+            return self.message
+        where = f"Row {self.row}, column {self.column}" if self.column else f"Row {self.row}"
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,16 @@ def parse(data: bytes) -> list[Row]:
         ) from None
     names = [cell.strip().lower().replace("_", " ") for cell in header]
     problems: list[Problem] = []
+    for cell, times in Counter(names).items():
+        if cell in COLUMNS and times > 1:
+            problems.append(
+                Problem(
+                    1,
+                    cell,
+                    f'The column "{cell}" appears {plural(times, "time")}. '
+                    f'Keep one column headed "{cell}" and remove the others',
+                )
+            )
     for column in COLUMNS:
         if column not in names:
             problems.append(Problem(1, column, f'Add a column headed "{column}"'))
@@ -159,184 +176,66 @@ def _normalise_email(email: str) -> str:
     return validate_email(email, check_deliverability=False).normalized
 
 
+#: Characters that end a line: a cell with one inside would split the person's name on screen.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
+#: Invisible characters that reorder text (they can disguise a name or an address).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _unprintable(column: str, text: str) -> str | None:
+    """What is wrong with the characters in a cell, saying what to remove; None if nothing."""
+    if any(ch in LINE_BREAKS for ch in text):
+        return f"The {column} has a line break in it. Remove the line break so it is on one line"
+    for ch in text:
+        if ch in BIDI_CONTROLS or unicodedata.category(ch) == "Cc":
+            return (
+                f"The {column} contains a hidden control character (U+{ord(ch):04X}). "
+                "Remove it: retype the cell if you cannot see it"
+            )
+    return None
+
+
+def _check_cell(column: str, text: str) -> str | None:
+    """What is wrong with one cell (other than a repeated email), or None."""
+    problem = _unprintable(column, text)
+    if problem:
+        return problem
+    if column in ("name", "organisation") and not text:
+        return {
+            "name": "Enter the person's full name",
+            "organisation": "Enter the organisation the person works for",
+        }[column]
+    if column in ("name", "organisation", "job title") and len(text) > 200:
+        return f"{column.capitalize()} must be 200 characters or fewer"
+    if column == "email":
+        if not text:
+            return "Enter an email address"
+        try:
+            _normalise_email(text)
+        except EmailNotValidError:
+            return f'"{text}" is not an email address. Use the format name@example.com'
+    if column == "cohort role" and text and CohortRole.parse(text) is None:
+        return f'"{text}" is not a cohort role. Use {ROLE_WORDS}'
+    return None
+
+
 def _check_row(number: int, value: dict[str, str], seen: dict[str, int]) -> list[Problem]:
     problems = []
-    if not value["name"]:
-        problems.append(Problem(number, "name", "Enter the person's full name"))
-    elif len(value["name"]) > 200:
-        problems.append(Problem(number, "name", "Name must be 200 characters or fewer"))
-    if not value["email"]:
-        problems.append(Problem(number, "email", "Enter an email address"))
-    else:
-        try:
-            email = _normalise_email(value["email"])
-        except EmailNotValidError:
+    for column in COLUMNS:
+        message = _check_cell(column, value[column])
+        if message:
+            problems.append(Problem(number, column, message))
+    if not any(p.column == "email" for p in problems):
+        # The same person twice, however the address is capitalised ("ÉVA@" and "éva@").
+        key = email_key(_normalise_email(value["email"]))
+        if key in seen:
             problems.append(
                 Problem(
                     number,
                     "email",
-                    f'"{value["email"]}" is not an email address. Use the format name@example.com',
+                    f"This email address is already on row {seen[key]}. List each person once",
                 )
             )
         else:
-            first = seen.get(email.lower())
-            if first:
-                problems.append(
-                    Problem(
-                        number,
-                        "email",
-                        f"This email address is already on row {first}. List each person once",
-                    )
-                )
-            else:
-                seen[email.lower()] = number
-    if not value["organisation"]:
-        problems.append(
-            Problem(number, "organisation", "Enter the organisation the person works for")
-        )
-    elif len(value["organisation"]) > 200:
-        problems.append(
-            Problem(number, "organisation", "Organisation must be 200 characters or fewer")
-        )
-    if len(value["job title"]) > 200:
-        problems.append(Problem(number, "job title", "Job title must be 200 characters or fewer"))
-    if value["cohort role"] and CohortRole.parse(value["cohort role"]) is None:
-        problems.append(
-            Problem(
-                number,
-                "cohort role",
-                f'"{value["cohort role"]}" is not a cohort role. Use {ROLE_WORDS}',
-            )
-        )
+            seen[key] = number
     return problems
-
-
-# Pending imports ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What confirming an import will do."""
-
-    pending: PendingImport
-    rows: list[Row]
-    new_people: int
-    existing_people: int
-    #: Organisation names not yet known, as written in the file (first spelling wins).
-    new_organisations: list[str]
-
-
-def stage(cohort: Cohort, user_id: int, filename: str, rows: list[Row]) -> PendingImport:
-    """Keep validated rows until the manager confirms (and clear out old pending imports)."""
-    db.session.execute(
-        delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_LIFETIME)
-    )
-    pending = PendingImport(
-        cohort_id=cohort.id,
-        created_by=user_id,
-        filename=filename[:255],
-        rows=[asdict(r) for r in rows],
-    )
-    db.session.add(pending)
-    db.session.commit()
-    return pending
-
-
-def pending_import(cohort: Cohort, pending_id: int, user_id: int) -> PendingImport | None:
-    pending = db.session.get(PendingImport, pending_id)
-    if (
-        pending is None
-        or pending.cohort_id != cohort.id
-        or pending.created_by != user_id
-        or pending.created_at < utcnow() - PENDING_LIFETIME
-    ):
-        return None
-    return pending
-
-
-def plan(pending: PendingImport) -> Plan:
-    from leaders.auth.models import User
-    from leaders.organisations.models import Organisation
-
-    rows = [Row(**r) for r in pending.rows]
-    emails = {r.email.lower() for r in rows}
-    existing = set(
-        db.session.execute(
-            select(func.lower(User.email)).where(func.lower(User.email).in_(emails))
-        ).scalars()
-    )
-    known = set(db.session.execute(select(func.lower(Organisation.name))).scalars())
-    new_orgs: dict[str, str] = {}
-    for r in rows:
-        if r.organisation.lower() not in known:
-            new_orgs.setdefault(r.organisation.lower(), r.organisation)
-    return Plan(
-        pending, rows, len(emails - existing), len(emails & existing), list(new_orgs.values())
-    )
-
-
-@dataclass(frozen=True)
-class Outcome:
-    added: int
-    updated: int
-    organisations_created: int
-    invited: list
-
-
-def apply(
-    cohort: Cohort, pending: PendingImport, sectors: dict[str, str], *, actor: object
-) -> Outcome:
-    """Create the new organisations (with the sectors chosen) and add everyone: one transaction.
-
-    ``sectors`` maps each new organisation's name (lower case) to its sector. Invitations are sent by
-    the caller after this returns, so a mail failure never leaves half an import.
-    """
-    from leaders.cohorts.models import CohortMember
-    from leaders.organisations.models import Organisation
-
-    current = plan(pending)
-    missing = [name for name in current.new_organisations if name.lower() not in sectors]
-    if missing:
-        raise ImportRejected(
-            [Problem(None, "organisation", f'Choose a sector for "{name}"') for name in missing]
-        )
-    try:
-        for name in current.new_organisations:
-            db.session.add(Organisation(name=name, sector=sectors[name.lower()]))
-        db.session.flush()
-        org_ids = {
-            n.lower(): i
-            for i, n in db.session.execute(select(Organisation.id, Organisation.name)).all()
-        }
-        before = dict(
-            db.session.execute(
-                select(CohortMember.user_id, CohortMember.role).where(
-                    CohortMember.cohort_id == cohort.id
-                )
-            ).all()
-        )
-        to_invite = []
-        added = updated = 0
-        for row in current.rows:
-            user, needs_invite = services.add_person(
-                cohort,
-                email=row.email,
-                name=row.name,
-                job_title=row.job_title,
-                role=CohortRole(row.role),
-                organisation_id=org_ids[row.organisation.lower()],
-                actor=actor,
-                imported_from=pending.filename,
-            )
-            if user.id not in before:
-                added += 1
-                if needs_invite:
-                    to_invite.append(user)
-            elif before[user.id] != row.role:
-                updated += 1
-        db.session.delete(pending)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return Outcome(added, updated, len(current.new_organisations), to_invite)

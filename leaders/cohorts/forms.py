@@ -140,6 +140,33 @@ class ImportForm(Form):
             )
 
 
+class DueDatesForm(Form):
+    offset = StringField(
+        "Extra days for each due date",
+        widget=GovTextInput(),
+        description=(
+            "Leave empty to count from the day they joined. Enter 0 for the cohort's own dates."
+        ),
+        validators=[Optional()],
+    )
+    submit = SubmitField("Save due dates", widget=GovSubmitInput())
+
+    #: The largest offset: a programme runs for about a year.
+    MAX_DAYS = 365
+
+    def validate_offset(self, field: StringField) -> None:
+        text = (field.data or "").strip()
+        if not text.isdigit() or not 0 <= int(text) <= self.MAX_DAYS:
+            raise ValidationError(
+                f"Extra days must be a whole number from 0 to {self.MAX_DAYS}, like 14"
+            )
+
+    @property
+    def days(self) -> int | None:
+        text = (self.offset.data or "").strip()
+        return int(text) if text else None
+
+
 class SessionForm(Form):
     title = StringField(
         "Title",

@@ -93,7 +93,10 @@ class CohortMember(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(32), default=CohortRole.LEARNER.value)
+    #: When the person joined the cohort: late joiners' due dates count from here.
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Days added to every due date for this person, set by a manager; None: follow the join date.
+    due_offset_days: Mapped[int | None] = mapped_column()
 
 
 class SessionKind(StrEnum):

@@ -155,7 +155,7 @@ def _unanswered_surveys(cohort: Cohort):
     )
     if not waves:
         return []
-    learners = people(CohortAccess(cohort, None, True), CohortRole.LEARNER)
+    learners = people(CohortAccess(cohort, None, True), CohortRole.LEARNER, taking_part=True)
     answered = set(
         db.session.execute(
             select(SurveyResponse.wave_id, SurveyResponse.respondent_id).where(

@@ -15,7 +15,7 @@ from leaders.auth import services as accounts
 from leaders.auth import tokens
 from leaders.auth.models import Role, User
 from leaders.catalogue.model import Course
-from leaders.cohorts.access import CohortAccess
+from leaders.cohorts.access import CohortAccess, ModuleDates
 from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
 from leaders.extensions import db
 from leaders.upsert import insert
@@ -34,7 +34,8 @@ def visible_cohorts(user) -> list[CohortSummary]:
     """The cohorts a user may open a dashboard for, newest first, with learner counts (one query)."""
     learners = (
         select(CohortMember.cohort_id, func.count().label("n"))
-        .where(CohortMember.role == CohortRole.LEARNER.value)
+        .join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.role == CohortRole.LEARNER.value, User.active.is_(True))
         .group_by(CohortMember.cohort_id)
         .subquery()
     )
@@ -129,6 +130,11 @@ class Person:
     has_password: bool
     last_sign_in_at: object
     last_active_at: object
+    #: When they joined this cohort, and the due-date offset a manager set for them (if any).
+    joined_at: object = None
+    due_offset_days: int | None = None
+    #: False once the account is closed: erased people's accounts are.
+    active: bool = True
 
 
 def _organisation_columns():
@@ -138,10 +144,14 @@ def _organisation_columns():
     return Organisation, Place
 
 
-def people(access: CohortAccess, role: CohortRole | None = None) -> list[Person]:
+def people(
+    access: CohortAccess, role: CohortRole | None = None, *, taking_part: bool = False
+) -> list[Person]:
     """The cohort's members with organisation and place, in name order (one query).
 
-    An organisation lead gets their own organisation's people only.
+    An organisation lead gets their own organisation's people only. ``taking_part`` leaves out
+    closed accounts (erased people's, which stay only as anonymous figures): the dashboard, the
+    registers and reminders count only the people actually on the programme.
     """
     Organisation, Place = _organisation_columns()
     query = (
@@ -157,6 +167,9 @@ def people(access: CohortAccess, role: CohortRole | None = None) -> list[Person]
             User.password_hash.is_not(None),
             User.last_sign_in_at,
             User.last_active_at,
+            CohortMember.added_at,
+            CohortMember.due_offset_days,
+            User.active,
         )
         .join(CohortMember, CohortMember.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
@@ -169,13 +182,13 @@ def people(access: CohortAccess, role: CohortRole | None = None) -> list[Person]
     )
     if role is not None:
         query = query.where(CohortMember.role == role.value)
+    if taking_part:
+        query = query.where(User.active.is_(True))
     if not access.sees_everyone:
         query = query.where(User.organisation_id == access.organisation_id)
     return [
-        Person(uid, name, email, job, CohortRole(r), org, sector, place, bool(pw), signed, active)
-        for uid, name, email, job, r, org, sector, place, pw, signed, active in db.session.execute(
-            query
-        )
+        Person(*row[:4], CohortRole(row[4]), *row[5:8], bool(row[8]), *row[9:])
+        for row in db.session.execute(query)
     ]
 
 
@@ -225,6 +238,37 @@ def add_person(
     )
     db.session.execute(stmt)
     return user, user.password_hash is None
+
+
+@dataclass(frozen=True)
+class MemberDue:
+    """One module's due date: the cohort's, and this member's own (`ModuleDates.for_member`)."""
+
+    module_title: str
+    cohort_due_on: date | None
+    due_on: date | None
+
+
+def member_due_dates(cohort: Cohort, course: Course, person: Person) -> list[MemberDue]:
+    """Each module's due date for one member, in course order (one query)."""
+    dates = schedule(cohort)
+    result = []
+    for module in course.modules:
+        row = dates.get(module.key)
+        cohort_dates = ModuleDates(row.opens_on, row.due_on) if row else ModuleDates()
+        mine = cohort_dates.for_member(cohort.starts_on, person.joined_at, person.due_offset_days)
+        result.append(MemberDue(module.title, cohort_dates.due_on, mine.due_on))
+    return result
+
+
+def set_due_offset(cohort: Cohort, user_id: int, days: int | None) -> None:
+    """Move every due date for one member by ``days``; None: count from their join date (no commit)."""
+    member = db.session.execute(
+        select(CohortMember).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id
+        )
+    ).scalar_one()
+    member.due_offset_days = days
 
 
 def remove_person(cohort: Cohort, user_id: int, *, actor: object) -> bool:

@@ -29,39 +29,61 @@ from leaders.upsert import insert
 @dataclass(frozen=True)
 class SessionRow:
     session: CohortSession
+    #: Marks for the cohort's current learners.
     present: int
     apologies: int
     absent: int
+    #: Marks kept, without names, for people since removed from the cohort or erased.
+    former: int = 0
 
     @property
     def recorded(self) -> int:
-        return self.present + self.apologies + self.absent
+        return self.present + self.apologies + self.absent + self.former
 
 
 def sessions(access: CohortAccess) -> list[SessionRow]:
-    """The cohort's sessions in date order, with the register's totals (one query)."""
+    """The cohort's sessions in date order, with the register's totals (one query).
+
+    The totals count the cohort's current learners; marks of people removed or erased since are
+    counted apart, so the page can say so.
+    """
+    from leaders.auth.models import User
+
+    current = (
+        select(CohortMember.user_id)
+        .join(User, User.id == CohortMember.user_id)
+        .where(
+            CohortMember.cohort_id == access.cohort.id,
+            CohortMember.role == CohortRole.LEARNER.value,
+            User.active.is_(True),
+        )
+    )
+    is_current = Attendance.user_id.in_(current)
     counts = (
         select(
             Attendance.session_id,
             *(
-                func.sum(case((Attendance.status == status.value, 1), else_=0)).label(name)
+                func.sum(
+                    case((is_current & (Attendance.status == status.value), 1), else_=0)
+                ).label(name)
                 for name, status in (
                     ("p", AttendanceStatus.PRESENT),
                     ("a", AttendanceStatus.APOLOGIES),
                     ("x", AttendanceStatus.ABSENT),
                 )
             ),
+            func.sum(case((is_current, 0), else_=1)).label("f"),
         )
         .group_by(Attendance.session_id)
         .subquery()
     )
     rows = db.session.execute(
-        select(CohortSession, counts.c.p, counts.c.a, counts.c.x)
+        select(CohortSession, counts.c.p, counts.c.a, counts.c.x, counts.c.f)
         .outerjoin(counts, counts.c.session_id == CohortSession.id)
         .where(CohortSession.cohort_id == access.cohort.id)
         .order_by(CohortSession.starts_at)
     ).all()
-    return [SessionRow(s, p or 0, a or 0, x or 0) for s, p, a, x in rows]
+    return [SessionRow(s, p or 0, a or 0, x or 0, f or 0) for s, p, a, x, f in rows]
 
 
 def add_session(
@@ -100,7 +122,7 @@ def session_of(access: CohortAccess, session_id: int) -> CohortSession:
 
 def register(access: CohortAccess, session: CohortSession) -> tuple[list[Person], dict[int, str]]:
     """The learners to mark, and what is recorded for each so far (two queries)."""
-    learners = people(access, CohortRole.LEARNER)
+    learners = people(access, CohortRole.LEARNER, taking_part=True)
     marks = dict(
         db.session.execute(
             select(Attendance.user_id, Attendance.status).where(Attendance.session_id == session.id)
@@ -120,16 +142,21 @@ def record_attendance(
 
     Audited: one entry for each learner whose mark is new or changed.
     """
+    from leaders.auth.models import User
+
     allowed = set(
         db.session.execute(
-            select(CohortMember.user_id).where(
+            select(CohortMember.user_id)
+            .join(User, User.id == CohortMember.user_id)
+            .where(
                 CohortMember.cohort_id == access.cohort.id,
                 CohortMember.role == CohortRole.LEARNER.value,
+                User.active.is_(True),
             )
         ).scalars()
     )
     if not access.sees_everyone:
-        allowed &= {p.user_id for p in people(access, CohortRole.LEARNER)}
+        allowed &= {p.user_id for p in people(access, CohortRole.LEARNER, taking_part=True)}
     unknown = set(marks) - allowed
     if unknown:
         abort(400)

@@ -1,4 +1,4 @@
-"""Cohort pages: list, create, schedule, dashboard, people, import, sessions, exports, invitations.
+"""Cohort pages: list, create, schedule, dashboard, people, sessions, exports, invitations.
 
 Access: every cohort page needs a staff role in that cohort (or admin), checked by `cohort_access`;
 writes need the manager role (`require_manager`), registers a facilitator or manager.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     redirect,
@@ -24,19 +23,17 @@ from leaders import audit, confirm, downloads
 from leaders.access import roles, signed_in
 from leaders.auth.models import Role
 from leaders.catalogue.store import get_catalogue
-from leaders.cohorts import dashboard, enrolment, exports, services, sessions
+
+# enrolment_views holds the import and due-date pages: importing it adds its routes to `bp`.
+from leaders.cohorts import dashboard, enrolment_views, exports, services, sessions  # noqa: F401
 from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
-from leaders.cohorts.forms import CohortForm, ImportForm, InviteForm, SessionForm, parse_date_parts
+from leaders.cohorts.blueprint import bp
+from leaders.cohorts.forms import CohortForm, InviteForm, SessionForm, parse_date_parts
 from leaders.cohorts.models import AttendanceStatus, CohortRole, SessionKind
 from leaders.extensions import db
 from leaders.filters import UK
 from leaders.learning.forms import CsrfOnlyForm
 from leaders.text import download_name
-
-bp = Blueprint("cohorts", __name__, cli_group=None)
-bp.add_app_template_global(exports.sector_label, "sector_label")
-bp.add_app_template_global(lambda value: SessionKind(value).label, "kind_label")
-bp.add_app_template_global(lambda value: AttendanceStatus(value).label, "status_label")
 
 
 def _course_choices() -> list[tuple[str, str]]:
@@ -263,77 +260,6 @@ def resend(cohort_id: int, user_id: int) -> Response:
     return redirect(url_for("cohorts.people", cohort_id=cohort_id))
 
 
-@bp.route("/cohorts/<int:cohort_id>/people/import", methods=["GET", "POST"])
-@signed_in
-def upload(cohort_id: int) -> str | Response:
-    access = require_manager(cohort_access(current_user, cohort_id))
-    form = ImportForm()
-    problems: list[enrolment.Problem] = []
-    if form.validate_on_submit():
-        try:
-            rows = enrolment.parse(form.file.data.read())
-        except enrolment.ImportRejected as rejected:
-            problems = rejected.problems
-        else:
-            pending = enrolment.stage(access.cohort, current_user.id, form.file.data.filename, rows)
-            return redirect(
-                url_for("cohorts.confirm_import", cohort_id=cohort_id, pending_id=pending.id)
-            )
-    error_list = None
-    if problems:
-        count = len(problems)
-        error_list = [
-            {
-                "text": f"The file has {count} problem{'s' if count != 1 else ''}. Nothing has been imported. Fix them and upload it again",
-                "href": "#problems",
-            }
-        ]
-    return render_template(
-        "cohorts/import.html", access=access, form=form, problems=problems, error_list=error_list
-    )
-
-
-@bp.route("/cohorts/<int:cohort_id>/people/import/<int:pending_id>", methods=["GET", "POST"])
-@signed_in
-def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
-    from leaders.organisations.models import Sector
-
-    access = require_manager(cohort_access(current_user, cohort_id))
-    pending = enrolment.pending_import(access.cohort, pending_id, current_user.id)
-    if pending is None:
-        flash("That import has expired or was already done. Upload the file again.", "info")
-        return redirect(url_for("cohorts.upload", cohort_id=cohort_id))
-    plan = enrolment.plan(pending)
-    errors: list[dict] = []
-    if request.method == "POST":
-        if not CsrfOnlyForm().validate_on_submit():
-            abort(400)
-        sectors = {}
-        for index, name in enumerate(plan.new_organisations, start=1):
-            value = request.form.get(f"sector-{index}", "")
-            if value not in {s.value for s in Sector}:
-                errors.append({"text": f'Choose a sector for "{name}"', "href": f"#sector-{index}"})
-            else:
-                sectors[name.lower()] = value
-        if not errors:
-            outcome = enrolment.apply(access.cohort, pending, sectors, actor=current_user.id)
-            sent = services.send_invitations(outcome.invited, access.cohort)
-            flash(
-                f"Imported: {outcome.added} added, {outcome.updated} with a new role, "
-                f"{outcome.organisations_created} new organisations. {sent} invitations sent.",
-                "success",
-            )
-            return redirect(url_for("cohorts.people", cohort_id=cohort_id))
-    return render_template(
-        "cohorts/confirm_import.html",
-        access=access,
-        plan=plan,
-        sectors=list(Sector),
-        error_list=errors,
-        chosen=request.form,
-    )
-
-
 @bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>")
 @signed_in
 def learner(cohort_id: int, user_id: int) -> str:
@@ -344,11 +270,13 @@ def learner(cohort_id: int, user_id: int) -> str:
     audit.record_now(
         audit.Action.VIEWED_LEARNER, actor=current_user, cohort=cohort_id, subject=user_id
     )
+    course = catalogue.courses[access.cohort.course_key]
     return render_template(
         "cohorts/learner.html",
         access=access,
         record=record,
-        course=catalogue.courses[access.cohort.course_key],
+        course=course,
+        due_dates=services.member_due_dates(access.cohort, course, record.person),
     )
 
 

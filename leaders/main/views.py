@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask_login import current_user, user_logged_in
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from leaders import mail
 from leaders.access import public, signed_in
+from leaders.auth.models import User
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts.access import course_access, courses_for
 from leaders.cohorts.services import visible_cohorts
+from leaders.extensions import db
 from leaders.learning import overview
 
 bp = Blueprint("main", __name__)
+
+#: Session key: whether the person had signed in before this session began.
+RETURNING = "signed_in_before"
+
+
+@user_logged_in.connect
+def _note_first_sign_in(_app, user, **_extra) -> None:
+    """Remember whether this is the person's first sign-in, so the home page greets them truly.
+
+    Flask-Login sends this as the session starts, before the sign-in time is recorded, so the
+    stored time is still the previous sign-in's (None the first time).
+    """
+    previous = db.session.scalar(select(User.last_sign_in_at).where(User.id == user.id))
+    session[RETURNING] = previous is not None
 
 
 @bp.route("/")
@@ -34,7 +51,13 @@ def home() -> str:
         None if keys is None else {c.key: course_access(current_user, c.key) for c in courses}
     )
     page = overview.home(current_user.id, catalogue, courses, accesses)
-    return render_template("main/home.html", home=page, cohorts=visible_cohorts(current_user))
+    return render_template(
+        "main/home.html",
+        home=page,
+        cohorts=visible_cohorts(current_user),
+        # A session from before this key existed was, by then, not the first.
+        returning=session.get(RETURNING, True),
+    )
 
 
 @bp.route("/healthz")

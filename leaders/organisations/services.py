@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from leaders import audit
 from leaders.auth.models import User
 from leaders.extensions import db
+from leaders.filters import plural
 from leaders.organisations.models import Organisation, Sector
 from leaders.places.models import Place
 
@@ -56,9 +57,9 @@ class Reference:
     @property
     def description(self) -> str:
         if self.table == User.__tablename__:
-            return f"{self.rows} {'person' if self.rows == 1 else 'people'}"
+            return plural(self.rows, "person", "people")
         noun = self.table.replace("_", " ")
-        return f"{self.rows} {noun} {'record' if self.rows == 1 else 'records'}"
+        return plural(self.rows, f"{noun} record")
 
 
 @dataclass(frozen=True)

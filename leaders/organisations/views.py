@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from leaders.access import roles, signed_in
 from leaders.auth.models import Role
+from leaders.filters import plural
 from leaders.organisations import services
 from leaders.organisations.forms import (
     ChooseMergeTargetForm,
@@ -135,4 +136,4 @@ def confirm_merge(organisation_id: int, into_id: int) -> str | Response:
 def _moved(people: int) -> str:
     if people == 0:
         return "Nobody"
-    return f"{people} {'person' if people == 1 else 'people'}"
+    return plural(people, "person", "people")

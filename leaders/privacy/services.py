@@ -178,6 +178,7 @@ def erase(request_id: int, admin_id: int) -> None:
         .where(User.id == user_id)
         .values(
             email=f"erased-{user_id}@erased.invalid",
+            email_key=f"erased-{user_id}@erased.invalid",
             name="Erased learner",
             job_title="",
             password_hash=None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from leaders.auth.models import Role
@@ -21,6 +23,8 @@ def make_organisation(name: str, sector: str = "local_government", place_code: s
 
 class Cast:
     """Everyone in the cohort, by what they do."""
+
+    STARTED = datetime(2026, 1, 1, 9, tzinfo=UTC)
 
     def __init__(self) -> None:
         self.council = make_organisation("Barnsley Council", "local_government")
@@ -42,8 +46,9 @@ class Cast:
         enrol(self.other_cohort, self.other_manager, "programme_manager")
         enrol(self.cohort, self.facilitator, "facilitator")
         enrol(self.cohort, self.lead, "organisation_lead")
+        # Enrolled when the cohort started (late joiners are tested in test_due_dates_and_risk).
         for learner in self.learners:
-            enrol(self.cohort, learner)
+            enrol(self.cohort, learner, added_at=self.STARTED)
         enrol(self.other_cohort, self.outsider)
 
 

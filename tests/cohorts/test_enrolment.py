@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,9 +46,18 @@ def _upload(client, cohort_id, text, name="people.csv"):
     )
 
 
+def _plan_field(page) -> str:
+    """The counts the confirmation page showed, which the form sends back."""
+    match = re.search(r'name="plan" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, "the confirmation form has no plan field"
+    return match.group(1)
+
+
 def _confirm(client, location, **sectors):
     page = client.get(location)
-    return client.post(location, data={"csrf_token": form_token(page), **sectors})
+    return client.post(
+        location, data={"csrf_token": form_token(page), "plan": _plan_field(page), **sectors}
+    )
 
 
 def _counts(db):
@@ -124,7 +134,9 @@ def test_valid_file_then_confirm_creates_organisations_and_invites(cast, as_user
 
     # The same file again changes nothing.
     again = _upload(client, cast.cohort.id, GOOD)
-    assert "create 0 new accounts" in text_of(client.get(again.headers["Location"]))
+    preview = text_of(client.get(again.headers["Location"]))
+    assert "add 0 people to South Yorkshire 2027" in preview
+    assert "leave 4 people as they are: already in the cohort with that role" in preview
     _confirm(client, again.headers["Location"])
     assert _counts(db) == after
 
@@ -183,3 +195,165 @@ def test_excel_bom_and_header_case_are_fine():
     )
     assert rows[0].role == "organisation_lead"
     assert rows[0].email == "a@example.org"
+
+
+# Rows that used to slip through -----------------------------------------------------------------
+
+HEADER = "name,email,organisation,job title,cohort role\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "row", "column", "message"),
+    [
+        (
+            "name,email,organisation,email,job title,cohort role\n",
+            1,
+            "email",
+            'The column "email" appears 2 times. Keep one column headed "email" and remove the others',
+        ),
+        (
+            HEADER + '"Ann\nSmith",ann@example.org,Barnsley Council,,learner\n',
+            2,
+            "name",
+            "The name has a line break in it. Remove the line break so it is on one line",
+        ),
+        (
+            HEADER + 'Ann Smith,ann@example.org,"Barnsley\r\nCouncil",,learner\n',
+            2,
+            "organisation",
+            "The organisation has a line break in it",
+        ),
+        (
+            HEADER + "Ann\x07 Smith,ann@example.org,Barnsley Council,,learner\n",
+            2,
+            "name",
+            "The name contains a hidden control character (U+0007). Remove it",
+        ),
+        (
+            HEADER + "Ann Smith,ann@example.org,Barnsley Council,Head\u202eof,learner\n",
+            2,
+            "job title",
+            "The job title contains a hidden control character (U+202E)",
+        ),
+        (
+            HEADER
+            + "Éva Kovács,éva@example.org,Barnsley Council,,learner\n"
+            + "Eva Again,ÉVA@example.org,Barnsley Council,,learner\n",
+            3,
+            "email",
+            "This email address is already on row 2. List each person once",
+        ),
+    ],
+)
+def test_bad_rows_are_row_and_column_errors(data, row, column, message):
+    with pytest.raises(enrolment.ImportRejected) as rejected:
+        enrolment.parse(data.encode())
+    problems = rejected.value.problems
+    assert [(p.row, p.column) for p in problems] == [(row, column)]
+    assert message in problems[0].message
+    assert problems[0].summary.startswith(f"Row {row}, column {column}: ")
+
+
+def test_a_bad_row_writes_nothing_and_the_page_says_where(cast, as_user, db):
+    client = as_user(cast.manager)
+    before = _counts(db)
+    response = _upload(
+        client,
+        cast.cohort.id,
+        HEADER
+        + "Priya Patel,priya.patel@barnsley.gov.uk,Barnsley Council,,learner\n"
+        + '"Ann\nSmith",ann@example.org,Barnsley Council,,learner\n',
+    )
+    assert response.status_code == 200
+    body = text_of(response)
+    assert "The file has 1 problem. Nothing has been imported" in body
+    assert "Row 3, column name: The name has a line break in it. Remove the line break" in body
+    assert _counts(db) == before
+    assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 0
+
+
+def test_an_address_differing_only_in_non_ascii_case_is_the_same_person(cast, as_user, db):
+    from tests.factories import make_user
+
+    eva = make_user(name="Éva Kovács", email="éva@example.org", organisation_id=cast.council.id)
+    client = as_user(cast.manager)
+    before = _counts(db)
+    location = _upload(
+        client, cast.cohort.id, HEADER + "Eva K,ÉVA@example.org,Barnsley Council,,learner\n"
+    ).headers["Location"]
+    preview = text_of(client.get(location))
+    assert "add 1 person to South Yorkshire 2027: 0 new accounts" in preview
+    assert _confirm(client, location).status_code == 302
+    users, members, orgs = _counts(db)
+    assert (users, members, orgs) == (before[0], before[1] + 1, before[2])  # no second account
+    assert (
+        db.session.scalar(select(CohortMember.role).where(CohortMember.user_id == eva.id))
+        == "learner"
+    )
+    # Signing in with either spelling finds the one account.
+    from leaders.auth.services import find_by_email
+
+    assert find_by_email("ÉVA@EXAMPLE.ORG").id == eva.id
+
+
+def test_the_preview_says_exactly_what_confirming_does(cast, as_user, db, app):
+    """Preview, then confirm, then compare: including people already enrolled, and a role change."""
+    ann, ben, _cat = cast.learners
+    ann.password_hash = None  # invited once, never set a password
+    db.session.commit()
+    client = as_user(cast.manager)
+    from tests.factories import make_user
+
+    outsider = make_user(name="Ola Outside", organisation_id=cast.trust.id, password=None)
+    data = (
+        HEADER
+        + f"Ann Council,{ann.email.upper()},Barnsley Council,,learner\n"  # already in, same role
+        + f"Ben Council,{ben.email},Barnsley Council,,facilitator\n"  # already in: role changes
+        + f"Ola Outside,{outsider.email},South Yorkshire ICB,,learner\n"  # account, not in cohort
+        + "Nell New,nell.new@example.org,New Body,,learner\n"  # nobody yet
+    )
+    location = _upload(client, cast.cohort.id, data).headers["Location"]
+    preview = text_of(client.get(location))
+    assert (
+        "add 2 people to South Yorkshire 2027: 1 new account, each emailed an invitation, and "
+        "1 person who already has an account (their details stay as they are; 1 of them has not "
+        "set a password yet and is sent an invitation)"
+    ) in preview
+    assert "change the cohort role of 1 person already in the cohort" in preview
+    assert "leave 1 person as they are: already in the cohort with that role" in preview
+    assert "create 1 new organisation" in preview
+
+    before = _counts(db)
+    done = _confirm(client, location, **{"sector-1": "voluntary_and_community"})
+    assert done.status_code == 302
+    after = _counts(db)
+    assert after == (before[0] + 1, before[1] + 2, before[2] + 1)
+    flash = text_of(client.get(f"/cohorts/{cast.cohort.id}/people"))
+    assert (
+        "Imported: 2 people added, 1 with a new role, 1 new organisation. 2 invitations sent."
+        in flash
+    )
+    sent = sorted(
+        json.loads(p.read_text())["to"] for p in Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.json")
+    )
+    assert sent == sorted([outsider.email, "nell.new@example.org"])
+
+
+def test_confirming_a_plan_that_changed_since_the_preview_imports_nothing(cast, as_user, db):
+    client = as_user(cast.manager)
+    location = _upload(
+        client, cast.cohort.id, HEADER + "Nell New,nell.new@example.org,Barnsley Council,,\n"
+    ).headers["Location"]
+    page = client.get(location)
+    shown = _plan_field(page)
+    # Meanwhile, someone else invites Nell.
+    from tests.factories import enrol, make_user
+
+    enrol(cast.cohort, make_user(name="Nell New", email="nell.new@example.org"))
+    before = _counts(db)
+    response = client.post(location, data={"csrf_token": form_token(page), "plan": shown})
+    assert response.status_code == 200
+    body = text_of(response)
+    assert "Nothing has been imported: the cohort changed since you checked this file" in body
+    assert "leave 1 person as they are" in body
+    assert _counts(db) == before
