@@ -36,6 +36,10 @@ def test_propose_move_confirm(app, client):
     assert "Set 1" in page
     assert "Set 2" in page
     assert "A random split (median of 5)" in page
+    # A random split can score far below 0; the page says why, on the scale it shows.
+    assert (
+        "Each avoidable pair of people from the same organisation in one set takes 100 off" in page
+    )
     ann = cast.learners[0]
     assert _post(client, cast, "move", person=ann.id, to_set=2).status_code == 302
     page = text_of(client.get(f"/cohorts/{cast.cohort.id}/sets"))
