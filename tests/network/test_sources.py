@@ -223,5 +223,8 @@ def test_my_network_count_matches_the_managers_table(app, client):
     sign_in(ann_client, ann)
     mine = text_of(ann_client.get("/network"))
     assert "Your reach 2 people" in mine
-    assert "1 more from the latest network survey" in mine
+    assert (
+        "1 is a connection recorded on this page (listed below) and 1 comes only from the latest network survey"
+        in mine
+    )
     assert "You are in Set 1." in mine
