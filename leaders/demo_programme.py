@@ -446,19 +446,21 @@ def _sessions(rng, cohort, learners, starts, now) -> None:
 
 
 def _network(rng, cohort, learners, now) -> None:
-    """Three survey waves in which ties grow across sectors, and some declared ties.
+    """Two survey waves in which ties grow across sectors, and some declared ties.
 
-    Baseline: people mostly know others in their own sector. Midpoint and end: more people have
-    worked with people from other sectors, as a programme like this intends.
+    Baseline (closed): people mostly know others in their own sector. Midpoint (open now, the
+    cohort being a third of the way through; the end-of-programme survey waits for the end): more
+    people have worked with people from other sectors, as a programme like this intends. Only
+    people who have signed in answer a survey or declare a tie.
     """
     from leaders.network.models import SurveyAnswer, SurveyResponse, SurveyWave, Tie
 
     sector = {u.id: _sector_of(u) for u in learners}
     ids = [u.id for u in learners]
+    signed_in = {u.id for u in learners if u.last_sign_in_at is not None}
     waves = [
         ("baseline", now - timedelta(days=80), now - timedelta(days=66), 0.10, 0.01),
-        ("midpoint", now - timedelta(days=30), now - timedelta(days=16), 0.14, 0.05),
-        ("end", now - timedelta(days=2), None, 0.16, 0.10),
+        ("midpoint", now - timedelta(days=2), None, 0.16, 0.10),
     ]
     known: set[tuple[int, int]] = set()
     for name, opened, closed, same_p, cross_p in waves:
@@ -466,7 +468,7 @@ def _network(rng, cohort, learners, now) -> None:
         db.session.add(wave)
         db.session.flush()
         for a in ids:
-            if rng.random() < 0.12:
+            if a not in signed_in or rng.random() < 0.12:
                 continue  # some never answer
             db.session.add(
                 SurveyResponse(
@@ -492,7 +494,8 @@ def _network(rng, cohort, learners, now) -> None:
                         )
                     )
     kinds = ["worked_together", "met_at_session", "introduced", "mentoring"]
-    for a, b in rng.sample(sorted(known), min(25, len(known))):
+    declarable = sorted(pair for pair in known if pair[0] in signed_in)
+    for a, b in rng.sample(declarable, min(25, len(declarable))):
         db.session.add(
             Tie(cohort_id=cohort.id, user_a_id=a, user_b_id=b, kind=rng.choice(kinds), created_by=a)
         )

@@ -188,9 +188,7 @@ class Outcome:
     invited: list
 
 
-def apply(
-    cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: object
-) -> Outcome:
+def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: object) -> Outcome:
     """Carry out the plan: create the new organisations (with the sectors chosen) and add everyone.
 
     One transaction. ``sectors`` maps each new organisation's name (lower case) to its sector.

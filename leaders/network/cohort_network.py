@@ -1,7 +1,16 @@
 """The cohort's network as programme managers and facilitators see it, and as exports carry it.
 
-"Now" is every tie the platform knows: declared ties, learning sets, and the latest survey wave.
-A wave is that wave's answers alone, so waves can be compared like for like.
+Figures, the diagram and the change between survey waves use **reported** ties only: ties people
+declared on their network page and survey answers. "Now" is the declared ties and the latest survey
+wave; a wave is that wave's answers alone, so waves can be compared like for like. Ties **made by
+the programme** (two people in one learning set) are a separate layer with counts of their own: a
+page may draw them, but they never change a reported figure.
+
+**Not joined yet**: a learner who has never signed in and whom no one has named in a reported tie.
+They are listed apart and left out of the network (its people, density, components, and the people
+without a tie outside their organisation), because a missing tie there says nothing yet. Anyone
+someone has named is in the network whether or not they have signed in, so every reported tie
+counts, and a learner's own count ("My network") is their number of ties in the manager's table.
 """
 
 from __future__ import annotations
@@ -13,7 +22,16 @@ import networkx as nx
 
 from leaders.cohorts.access import CohortAccess
 from leaders.network import services
-from leaders.network.graph import Person, Tie, build_graph
+from leaders.network.graph import (
+    PROGRAMME,
+    REPORTED,
+    SOURCE_LABELS,
+    Person,
+    Tie,
+    build_graph,
+    kind_label,
+    tie_key,
+)
 from leaders.network.layout import LegendEntry, NodePosition, layout, sector_legend
 from leaders.network.metrics import (
     Change,
@@ -26,6 +44,8 @@ from leaders.network.metrics import (
 from leaders.network.models import SurveyWave
 
 WIDTH, HEIGHT = 720, 520
+#: The `layer` values a page takes: reported ties only (the default), or with learning sets drawn.
+LAYERS = (REPORTED, PROGRAMME)
 
 
 @dataclass(frozen=True)
@@ -36,8 +56,34 @@ class Edge:
 
 
 @dataclass(frozen=True)
+class ProgrammeLayer:
+    """The ties the programme made (shared learning sets), counted apart from reported ties."""
+
+    #: Confirmed sets in the cohort.
+    sets: int
+    #: Pairs of people in the network who share a set.
+    ties: int
+    #: Of those, pairs with no reported tie between them.
+    new_pairs: int
+    #: Of those, pairs who work for different organisations.
+    new_cross_organisation: int
+    #: People with no reported tie outside their organisation who share a set with someone who
+    #: works elsewhere: the set is, so far, their only link outside.
+    outside_only_by_set: tuple[int, ...]
+    #: Each person's set name.
+    set_of: dict[int, str]
+    ties_list: list[Tie]
+    #: The pairs to draw on the programme layer (those not already drawn as reported ties).
+    edges: list[Edge]
+
+
+@dataclass(frozen=True)
 class CohortNetwork:
+    #: The people in the network: joined, or named in a reported tie.
     people: list[Person]
+    #: Learners who have not joined yet (never signed in, and no one has named them).
+    not_joined: list[Person]
+    #: The reported ties shown (Now: declared and the latest wave; or one wave's answers).
     ties: list[Tie]
     metrics: NetworkMetrics
     positions: list[NodePosition]
@@ -49,6 +95,11 @@ class CohortNetwork:
     wave: SurveyWave | None
     change: Change | None
     previous: SurveyWave | None
+    programme: ProgrammeLayer
+    #: Whether the page draws the programme layer (`?layer=programme`).
+    show_programme: bool
+    #: The number each person carries on the diagram (their row in the table), 1 upwards.
+    numbers: dict[int, int]
 
     #: People by id, built once (the page looks people up in loops).
     by_id: dict[int, Person]
@@ -56,17 +107,77 @@ class CohortNetwork:
     def person(self, person_id: int) -> Person:
         return self.by_id[person_id]
 
+    @property
+    def shown_ties(self) -> list[Tie]:
+        """The ties on the page: reported, and the programme's when that layer is shown."""
+        return self.ties + (self.programme.ties_list if self.show_programme else [])
+
 
 def ties_now(cohort_id: int, waves: list[SurveyWave]) -> list[Tie]:
-    ties = services.declared_ties(cohort_id) + services.learning_set_ties(cohort_id)
+    """Reported ties now: declared ties and the latest survey wave's answers."""
+    ties = services.declared_ties(cohort_id)
     if waves:
         ties += services.wave_ties(waves[-1])
     return ties
 
 
-def build(access: CohortAccess, wave_name: str | None = None) -> CohortNetwork:
+def membership(cohort_id: int) -> tuple[list[Person], list[Person]]:
+    """(people in the network, people who have not joined yet), each by name."""
+    learners = services.cohort_people(cohort_id)
+    waiting = services.not_signed_in(cohort_id) - services.ever_named(cohort_id)
+    return [p for p in learners if p.id not in waiting], [p for p in learners if p.id in waiting]
+
+
+def tied_to(user_id: int, cohort_id: int) -> set[int]:
+    """The people this learner has a reported tie with now: their count in the manager's table."""
+    learners = {p.id for p in services.cohort_people(cohort_id)}
+    found = set()
+    for tie in ties_now(cohort_id, services.waves(cohort_id)):
+        if user_id in (tie.a, tie.b) and tie.a != tie.b and {tie.a, tie.b} <= learners:
+            found.add(tie.b if tie.a == user_id else tie.a)
+    return found
+
+
+def _crosses(a: Person, b: Person) -> bool:
+    return a.organisation is None or b.organisation is None or a.organisation != b.organisation
+
+
+def _programme_layer(
+    cohort_id: int, people: list[Person], metrics: NetworkMetrics, at: dict[int, NodePosition]
+) -> ProgrammeLayer:
+    by_id = {p.id: p for p in people}
+    every_set = services.set_names(cohort_id)
+    set_of = {i: name for i, name in every_set.items() if i in by_id}
+    ties = [t for t in services.learning_set_ties(cohort_id) if t.a in by_id and t.b in by_id]
+    pairs = {tie_key(t.a, t.b) for t in ties if t.a != t.b}
+    new = sorted(pairs - metrics.tie_keys)
+    isolates = set(metrics.isolates)
+    outside = {
+        person
+        for a, b in pairs
+        if _crosses(by_id[a], by_id[b])
+        for person in (a, b)
+        if person in isolates
+    }
+    return ProgrammeLayer(
+        sets=len(set(every_set.values())),
+        ties=len(pairs),
+        new_pairs=len(new),
+        new_cross_organisation=sum(1 for a, b in new if _crosses(by_id[a], by_id[b])),
+        outside_only_by_set=tuple(sorted(outside)),
+        set_of=set_of,
+        ties_list=ties,
+        edges=[
+            Edge(at[a], at[b], frozenset({"learning_set"})) for a, b in new if a in at and b in at
+        ],
+    )
+
+
+def build(
+    access: CohortAccess, wave_name: str | None = None, layer: str | None = None
+) -> CohortNetwork:
     cohort_id = access.cohort.id
-    people = services.cohort_people(cohort_id)
+    people, not_joined = membership(cohort_id)
     waves = services.waves(cohort_id)
     wave = next((w for w in waves if w.name == wave_name), None) if wave_name else None
     ties = services.wave_ties(wave) if wave else ties_now(cohort_id, waves)
@@ -77,6 +188,7 @@ def build(access: CohortAccess, wave_name: str | None = None) -> CohortNetwork:
         if index > 0:
             previous = waves[index - 1]
             change = compare(network_metrics(people, services.wave_ties(previous)), metrics)
+    # Drawn from reported ties alone, so that showing the programme layer moves no one.
     positions = layout(people, ties, WIDTH, HEIGHT)
     at = {p.id: p for p in positions}
     graph = build_graph(people, ties)
@@ -87,6 +199,7 @@ def build(access: CohortAccess, wave_name: str | None = None) -> CohortNetwork:
     ]
     return CohortNetwork(
         people,
+        not_joined,
         ties,
         metrics,
         positions,
@@ -98,36 +211,25 @@ def build(access: CohortAccess, wave_name: str | None = None) -> CohortNetwork:
         wave,
         change,
         previous,
+        _programme_layer(cohort_id, people, metrics, at),
+        layer == PROGRAMME,
+        {p.id: number for number, p in enumerate(people, start=1)},
         {p.id: p for p in people},
     )
-
-
-#: How each kind of tie reads in an export: a declared tie as the learner chose it, the others as
-#: the network page and the survey describe them.
-OTHER_KIND_LABELS = {
-    "learning_set": "In the same learning set",
-    "knew_before": "Knew each other before the programme",
-    "worked_with": "Worked together in the last three months",
-}
-
-
-def kind_label(kind: str) -> str:
-    from leaders.network.models import TieKind
-
-    if kind in OTHER_KIND_LABELS:
-        return OTHER_KIND_LABELS[kind]
-    try:
-        return TieKind(kind).label
-    except ValueError:
-        return kind
 
 
 def _kinds(kinds) -> str:
     return "; ".join(sorted(kind_label(k) for k in kinds))
 
 
+def _sources(kinds) -> str:
+    found = {PROGRAMME if kind == "learning_set" else REPORTED for kind in kinds}
+    return "; ".join(SOURCE_LABELS[s] for s in (REPORTED, PROGRAMME) if s in found)
+
+
 def edge_list_csv(network: CohortNetwork) -> str:
-    """One row per tie, with the labels people see on screen (leaders/downloads.py keeps it safe)."""
+    """The ties on the page, one row per pair, with the labels the page shows (leaders/downloads.py
+    keeps every cell safe)."""
     from leaders import downloads
     from leaders.cohorts.exports import sector_label
 
@@ -139,11 +241,15 @@ def edge_list_csv(network: CohortNetwork) -> str:
         "Organisation B",
         "Sector B",
         "Kinds",
+        "Source",
     ]
     by_id = {p.id: p for p in network.people}
+    graph = build_graph(network.people, network.shown_ties)
+    edges = sorted(graph.edges(data=True), key=lambda e: (by_id[e[0]].name, by_id[e[1]].name))
     rows = []
-    for edge in sorted(network.edges, key=lambda e: (e.a.name, e.b.name)):
-        a, b = by_id[edge.a.id], by_id[edge.b.id]
+    for a_id, b_id, data in edges:
+        a, b = by_id[a_id], by_id[b_id]
+        kinds = data.get("kinds", ())
         rows.append(
             [
                 a.name,
@@ -152,7 +258,8 @@ def edge_list_csv(network: CohortNetwork) -> str:
                 b.name,
                 b.organisation or "",
                 sector_label(b.sector),
-                _kinds(edge.kinds),
+                _kinds(kinds),
+                _sources(kinds),
             ]
         )
     return downloads.csv_text(headers, rows)
@@ -166,7 +273,7 @@ def graphml(network: CohortNetwork) -> bytes:
     from leaders.cohorts.exports import sector_label
     from leaders.text import xml_safe
 
-    graph = build_graph(network.people, network.ties)
+    graph = build_graph(network.people, network.shown_ties)
     clean = nx.Graph()
     # GraphML has no "missing" value: empty strings stand for what was not recorded.
     for person in network.people:
@@ -178,7 +285,10 @@ def graphml(network: CohortNetwork) -> bytes:
             place=xml_safe(person.place),
         )
     for a, b, data in graph.edges(data=True):
-        clean.add_edge(a, b, kinds=_kinds(data.get("kinds", ())), weight=data.get("weight", 1))
+        kinds = data.get("kinds", ())
+        clean.add_edge(
+            a, b, kinds=_kinds(kinds), source=_sources(kinds), weight=data.get("weight", 1)
+        )
     out = io.BytesIO()
     nx.write_graphml(clean, out)
     return out.getvalue()
@@ -193,15 +303,19 @@ class StaffSummary:
     crossing_organisations: int
     sectors_reached: int
     without_outside_tie: int
+    #: Staff who have not joined yet (see the module docstring): not in the figures above.
+    not_joined: int
 
 
-def staff_summary(
-    access: CohortAccess, network_people: list[Person], ties: list[Tie]
-) -> StaffSummary:
+def staff_summary(access: CohortAccess, network: CohortNetwork) -> StaffSummary:
+    """Reported ties only; staff who have not joined yet are counted apart."""
     from leaders.cohorts.services import people as cohort_members
 
     staff_ids = {p.user_id for p in cohort_members(access) if p.role.value == "learner"}
-    by_id = {p.id: p for p in network_people}
+    waiting = staff_ids & {p.id for p in network.not_joined}
+    staff_ids -= waiting
+    ties = network.ties
+    by_id = {p.id: p for p in network.people}
     own, crossing, sectors = set(), 0, set()
     outside: set[int] = set()
     for tie in ties:
@@ -216,4 +330,6 @@ def staff_summary(
             crossing += 1
             outside |= {x.id for x in (a, b) if x.id in staff_ids}
             sectors |= {x.sector for x in (a, b) if x.id not in staff_ids and x.sector}
-    return StaffSummary(len(staff_ids), len(own), crossing, len(sectors), len(staff_ids - outside))
+    return StaffSummary(
+        len(staff_ids), len(own), crossing, len(sectors), len(staff_ids - outside), len(waiting)
+    )

@@ -5,6 +5,11 @@ kinds it is recorded. Its edge keeps the set of kinds and a weight, the number o
 ("worked together" and "mentoring" between the same two people give weight 2). Self-ties and ties
 to people not in the list are ignored, so a tie to someone who has since left the cohort or been
 erased does no harm.
+
+Every tie has a **source**: *reported* when a person said so (a tie they declared on their network
+page, or a survey answer), or *made by the programme* (membership of the same learning set). The
+source follows from the kind, so there is one mechanism: `Tie.source`. Figures use reported ties;
+programme ties are a layer a page may show beside them, never mixed into the figures.
 """
 
 from __future__ import annotations
@@ -26,6 +31,27 @@ class Person:
     place: str | None
 
 
+#: A tie someone reported: declared on the network page, or named in a survey.
+REPORTED = "reported"
+#: A tie the programme made: two people in the same learning set.
+PROGRAMME = "programme"
+SOURCE_LABELS = {REPORTED: "Reported", PROGRAMME: "Made by the programme"}
+
+#: The kinds of tie the programme makes (everything else is reported by people).
+PROGRAMME_KINDS = frozenset({"learning_set"})
+
+#: What each kind of tie is called on screen and in exports.
+KIND_LABELS = {
+    "worked_together": "We have worked together",
+    "met_at_session": "We met at a programme session",
+    "introduced": "The programme introduced us",
+    "mentoring": "Mentoring",
+    "knew_before": "Knew before the programme (survey)",
+    "worked_with": "Worked with in the last three months (survey)",
+    "learning_set": "Same learning set",
+}
+
+
 @dataclass(frozen=True)
 class Tie:
     """A relationship between two learners, of one kind (e.g. "worked_together")."""
@@ -33,6 +59,14 @@ class Tie:
     a: int
     b: int
     kind: str
+
+    @property
+    def source(self) -> str:
+        return PROGRAMME if self.kind in PROGRAMME_KINDS else REPORTED
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 def tie_key(a: int, b: int) -> tuple[int, int]:

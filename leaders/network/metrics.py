@@ -46,8 +46,8 @@ BETWEENNESS_SEED = 0
 
 EXPLANATIONS: Mapping[str, str] = MappingProxyType(
     {
-        "people": "People in the network: everyone in the cohort, with or without ties.",
-        "ties": "Ties: pairs of people who know each other, each pair counted once.",
+        "people": "People in the network: the cohort's learners who have joined (signed in) or whom someone has named in a reported tie.",
+        "ties": "Ties: pairs of people who reported knowing each other (declared on their network page or in a survey), each pair counted once.",
         "density": "Density: the share of all possible ties between people that exist, from 0 (none) to 1 (everyone knows everyone).",
         "cross_organisation_share": "Share of ties that cross organisations: how much people know people outside their own body.",
         "cross_sector_share": "Share of ties that cross sectors: how far the programme is building bridging ties between public bodies.",
@@ -62,6 +62,22 @@ EXPLANATIONS: Mapping[str, str] = MappingProxyType(
         "lost_ties": "Lost ties: pairs who knew each other at the earlier survey but no longer say so.",
         "density_change": "Change in density: how much more (or less) connected the cohort is than at the earlier survey.",
         "cross_sector_share_change": "Change in the share of ties across sectors: whether new ties are bridging sectors or staying inside them.",
+    }
+)
+
+#: For each figure a page shows: what it means for a programme manager, and what it does not prove.
+SO_WHAT: Mapping[str, str] = MappingProxyType(
+    {
+        "people": "So what: the figures describe these people only; anyone who has not joined yet is listed apart, not counted as unconnected.",
+        "ties": "So what: a rising count means people are reporting more working relationships; it counts pairs, not how strong or useful each tie is.",
+        "density": "So what: compare it between surveys of the same cohort to see the network knitting together; a big cohort is naturally less dense, so do not compare cohorts of different sizes by it.",
+        "cross_organisation_share": "So what: the higher it is, the more people know colleagues in other bodies, which is what place-based work needs; it does not say those ties are active.",
+        "cross_sector_share": "So what: a rising share means the programme is building bridges between sectors; it leaves out ties where a sector is not recorded, and does not show joint work.",
+        "ei_index": "So what: above 0, people reach across sectors more than within them; it says nothing about whether the bridging ties are used.",
+        "components": "So what: more than 1 means some groups have no route to the rest; a session or introduction across the gap is the obvious next step.",
+        "largest_component": "So what: close to the number of people means almost everyone is reachable through someone they know; it does not mean they know each other directly.",
+        "isolates": "So what: these people are the first to introduce to someone elsewhere; it is based on what people reported, so some may simply not have reported their ties yet.",
+        "brokers": "So what: these people hold the network together and could help with introductions; losing one would split it. A high score is not a measure of performance.",
     }
 )
 

@@ -139,13 +139,14 @@ class Reach:
     suggestions: list[Person]
 
 
-def reach(user_id: int, cohort_id: int, ties: Iterable[MyTie], limit: int = 6) -> Reach:
-    """The sectors and places a learner's ties reach, and people who would widen it."""
+def reach(user_id: int, cohort_id: int, tied: Iterable[int], limit: int = 6) -> Reach:
+    """The sectors and places the people a learner is tied to reach, and people who would widen it."""
     people = cohort_people(cohort_id)
     me = next((p for p in people if p.id == user_id), None)
-    tied = {t.other.id for t in ties}
-    sectors = {t.other.sector for t in ties if t.other.sector}
-    places = {t.other.place for t in ties if t.other.place}
+    tied = set(tied)
+    others = [p for p in people if p.id in tied]
+    sectors = {p.sector for p in others if p.sector}
+    places = {p.place for p in others if p.place}
     own = {me.sector, me.place} if me else set()
     candidates = [
         p
@@ -181,6 +182,37 @@ def declared_ties(cohort_id: int) -> list[TieData]:
     return [TieData(a, b, kind) for a, b, kind in rows]
 
 
+def not_signed_in(cohort_id: int) -> set[int]:
+    """The cohort's learners who have never signed in (including those yet to accept an invitation)."""
+    return set(
+        db.session.execute(
+            select(User.id)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(
+                CohortMember.cohort_id == cohort_id,
+                CohortMember.role == CohortRole.LEARNER.value,
+                User.last_sign_in_at.is_(None),
+            )
+        ).scalars()
+    )
+
+
+def ever_named(cohort_id: int) -> set[int]:
+    """Everyone in a reported tie in the cohort: a declared tie, or a survey answer in any wave."""
+    named: set[int] = set()
+    for a, b in db.session.execute(
+        select(Tie.user_a_id, Tie.user_b_id).where(Tie.cohort_id == cohort_id)
+    ):
+        named.update((a, b))
+    for a, b in db.session.execute(
+        select(SurveyAnswer.respondent_id, SurveyAnswer.other_id)
+        .join(SurveyWave, SurveyWave.id == SurveyAnswer.wave_id)
+        .where(SurveyWave.cohort_id == cohort_id)
+    ):
+        named.update((a, b))
+    return named
+
+
 def learning_set_ties(cohort_id: int) -> list[TieData]:
     """Everyone in one learning set is tied to everyone else in it."""
     members: dict[int, list[int]] = {}
@@ -195,6 +227,19 @@ def learning_set_ties(cohort_id: int) -> list[TieData]:
         for i, a in enumerate(people):
             ties += [TieData(a, b, "learning_set") for b in people[i + 1 :]]
     return ties
+
+
+def set_names(cohort_id: int) -> dict[int, str]:
+    """Each learner's learning set in the cohort, by name."""
+    from leaders.network.models import LearningSet
+
+    return dict(
+        db.session.execute(
+            select(LearningSetMember.user_id, LearningSet.name)
+            .join(LearningSet, LearningSet.id == LearningSetMember.set_id)
+            .where(LearningSetMember.cohort_id == cohort_id)
+        ).all()
+    )
 
 
 def wave_ties(wave: SurveyWave) -> list[TieData]:

@@ -17,7 +17,7 @@ from leaders.cohorts.access import cohort_access, require_manager
 from leaders.learning.forms import CsrfOnlyForm
 from leaders.network import cohort_network, services, sets
 from leaders.network.forms import TieForm
-from leaders.network.metrics import EXPLANATIONS
+from leaders.network.metrics import EXPLANATIONS, SO_WHAT
 from leaders.network.models import TieKind, WaveName
 from leaders.text import download_name
 
@@ -43,6 +43,7 @@ def mine() -> str:
     if cohort is None:
         return render_template("network/none.html")
     ties = services.my_ties(current_user.id, cohort.id)
+    tied = cohort_network.tied_to(current_user.id, cohort.id)
     query = (request.args.get("q") or "").strip()
     matches = []
     if query:
@@ -61,7 +62,10 @@ def mine() -> str:
         cohort=cohort,
         cohorts=cohorts,
         ties=ties,
-        reach=services.reach(current_user.id, cohort.id, ties),
+        tied=tied,
+        survey_only=len(tied - {t.other.id for t in ties}),
+        learning_set=services.set_names(cohort.id).get(current_user.id),
+        reach=services.reach(current_user.id, cohort.id, tied),
         query=query,
         matches=matches,
         token_form=CsrfOnlyForm(),
@@ -112,15 +116,16 @@ def _staff_access(cohort_id: int):
 @signed_in
 def cohort(cohort_id: int) -> str:
     access = _staff_access(cohort_id)
-    network = cohort_network.build(access, request.args.get("wave"))
+    network = cohort_network.build(access, request.args.get("wave"), request.args.get("layer"))
     if not access.sees_everyone:
-        summary = cohort_network.staff_summary(access, network.people, network.ties)
+        summary = cohort_network.staff_summary(access, network)
         return render_template("network/lead.html", access=access, summary=summary, network=network)
     return render_template(
         "network/cohort.html",
         access=access,
         network=network,
         explanations=EXPLANATIONS,
+        so_what=SO_WHAT,
         responses=services.response_counts(cohort_id),
         wave_names=list(WaveName),
         token_form=CsrfOnlyForm(),
@@ -134,7 +139,7 @@ def export(cohort_id: int, filename: str) -> Response:
         access = _staff_access(cohort_id)
         if not access.sees_everyone:
             abort(403)
-    network = cohort_network.build(access, request.args.get("wave"))
+    network = cohort_network.build(access, request.args.get("wave"), request.args.get("layer"))
     audit.record_now(
         audit.Action.EXPORTED, actor=current_user, cohort=cohort_id, detail=f"network {filename}"
     )
@@ -253,7 +258,8 @@ def change_sets(cohort_id: int, action: str) -> str | Response:
                 return confirm.page(_replacing(access, current))
             count = sets.confirm(cohort_id, actor=current_user.id)
             flash(
-                f"The {count} learning sets are confirmed. Each set's members now count as ties in the network.",
+                f"The {count} learning sets are confirmed. On the network page they are a separate layer, "
+                "made by the programme: they do not change the figures people reported.",
                 "success",
             )
     except ValueError as error:

@@ -277,6 +277,12 @@ CASES = [
     ),
     Case("manager", "network", go(cohort("/network")), "People and their ties"),
     Case("manager", "network, one survey wave", go(cohort("/network?wave=baseline")), "Baseline"),
+    Case(
+        "manager",
+        "network, learning-set layer",
+        go(cohort("/network?layer=programme")),
+        "Also show learning sets",
+    ),
     Case("manager", "learning sets", go(cohort("/sets")), "Propose"),
     Case(
         "manager",

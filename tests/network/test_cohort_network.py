@@ -37,22 +37,38 @@ def test_who_is_tied_to_whom_is_for_managers_and_facilitators(app, client):
         assert c.get(f"{path}/edges.csv").status_code == 403
 
 
+def _joined(*users):
+    from leaders.timeutil import utcnow
+
+    for user in users:
+        user.last_sign_in_at = utcnow()
+    db.session.commit()
+
+
 def test_organisation_leads_see_aggregates_for_their_staff_only(app, client):
     cast = Cast()
-    ann, _ben, cat = cast.learners
+    ann, ben, cat = cast.learners
     _tie(cast, ann, cat)
     sign_in(client, cast.lead)
     body = text_of(client.get(f"/cohorts/{cast.cohort.id}/network"))
-    assert "Your staff in the cohort 2" in body
+    # Ben has never signed in and no one named him: not joined yet, not an unconnected member.
+    assert "Your staff in the network 1" in body
     assert "Ties your staff hold 1" in body
-    assert "Staff without a tie outside your organisation 1" in body
+    assert "Staff without a tie outside your organisation 0" in body
+    assert "Staff not joined yet 1" in body
     assert "Cat Health" not in body
+    _joined(ben)
+    body = text_of(client.get(f"/cohorts/{cast.cohort.id}/network"))
+    assert "Your staff in the network 2" in body
+    assert "Staff without a tie outside your organisation 1" in body
+    assert "Staff not joined yet 0" in body
     assert client.get(f"/cohorts/{cast.cohort.id}/network/edges.csv").status_code == 403
 
 
 def test_figures_and_isolates(app, client):
     cast = Cast()
-    ann, ben, _cat = cast.learners
+    ann, ben, cat = cast.learners
+    _joined(cat)
     _tie(cast, ann, ben)  # same organisation: bonding
     sign_in(client, cast.manager)
     body = text_of(client.get(f"/cohorts/{cast.cohort.id}/network"))
@@ -63,19 +79,23 @@ def test_figures_and_isolates(app, client):
 
 def test_exports(app, client):
     cast = Cast()
-    ann, _ben, cat = cast.learners
+    ann, ben, cat = cast.learners
+    _joined(ben)
     _tie(cast, ann, cat)
     sign_in(client, cast.manager)
     csv_text = client.get(f"/cohorts/{cast.cohort.id}/network/edges.csv").get_data(as_text=True)
+    # The labels people see on screen, not the stored codes.
     assert (
         "Ann Council,Barnsley Council,Local government,Cat Health,South Yorkshire ICB,NHS,"
-        "We have worked together" in csv_text
+        "We have worked together,Reported" in csv_text
     )
+    assert "local_government" not in csv_text
     graphml = client.get(f"/cohorts/{cast.cohort.id}/network/network.graphml")
     graph = nx.read_graphml(io.BytesIO(graphml.get_data()))
     assert graph.number_of_nodes() == 3
     assert graph.number_of_edges() == 1
     assert {d["sector"] for _, d in graph.nodes(data=True)} == {"Local government", "NHS"}
+    assert [d["source"] for _, _, d in graph.edges(data=True)] == ["Reported"]
 
 
 def test_survey_waves_open_answer_close_compare(app, client):
