@@ -305,7 +305,7 @@ def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
 def learner(cohort_id: int, user_id: int) -> str:
     access = cohort_access(current_user, cohort_id)
     catalogue = get_catalogue()
-    record = sessions.learner_record(access, catalogue, user_id)
+    record = sessions.learner_record(access, catalogue, user_id, viewer_id=current_user.id)
     audit.record(current_user.id, "viewed-learner", subject_id=user_id, cohort_id=cohort_id)
     return render_template(
         "cohorts/learner.html",
