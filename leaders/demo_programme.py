@@ -239,10 +239,11 @@ def seed_programme(
             if user.id in demo_ids:
                 _demo_learner_progress(user, course, now)
             else:
-                _progress(rng, user, course, schedule, today, now, position)
+                _progress(rng, user, course, schedule, today, now, position, cohort.id)
         _sessions(rng, cohort, learners, starts, now)
         if index == 0:
             _network(rng, cohort, learners, now)
+            _demo_learning_set(cohort, learners[:6])
         yield f"  {name}: {len(learners)} learners, started {starts:%d %B %Y}"
     db.session.commit()
 
@@ -299,7 +300,7 @@ def _learners(rng, cohort_index, size, orgs, password_hash, now) -> list[User]:
     return users
 
 
-def _progress(rng, user, course, schedule, today, now, position) -> None:
+def _progress(rng, user, course, schedule, today, now, position, cohort_id) -> None:
     """Most learners keep up; some lag; a few never start or drift away (the at-risk cases)."""
     kind = "never" if position % 13 == 5 else "drifted" if position % 11 == 3 else None
     # Most finish each module by its due date; a few fall behind on one; current modules are part done.
@@ -385,6 +386,7 @@ def _progress(rng, user, course, schedule, today, now, position) -> None:
                     db.session.add(
                         JournalEntry(
                             user_id=user.id,
+                            cohort_id=cohort_id,
                             prompt_key=prompt.key,
                             body=text,
                             body_html=render_reflection(text),
@@ -499,6 +501,29 @@ def _network(rng, cohort, learners, now) -> None:
         db.session.add(
             Tie(cohort_id=cohort.id, user_a_id=a, user_b_id=b, kind=rng.choice(kinds), created_by=a)
         )
+
+
+def _demo_learning_set(cohort, members) -> None:
+    """A confirmed learning set for the demo learner (first), where two others share with the set."""
+    from leaders.network.models import LearningSet, LearningSetMember
+
+    learning_set = LearningSet(cohort_id=cohort.id, name="Set 1")
+    db.session.add(learning_set)
+    db.session.flush()
+    for user in members:
+        db.session.add(
+            LearningSetMember(cohort_id=cohort.id, set_id=learning_set.id, user_id=user.id)
+        )
+    entries = db.session.execute(
+        select(JournalEntry)
+        .where(JournalEntry.user_id.in_([u.id for u in members[1:]]))
+        .order_by(JournalEntry.user_id, JournalEntry.id)
+    ).scalars()
+    authors: set[int] = set()
+    for entry in entries:
+        if entry.visibility == "private" and entry.user_id not in authors and len(authors) < 3:
+            entry.visibility = "learning_set"
+            authors.add(entry.user_id)
 
 
 def _sector_of(user) -> str | None:

@@ -89,6 +89,8 @@ ROUTES = [
     ("learning.complete", "POST", f"{LESSON}/complete", COURSE),
     ("learning.journal", "GET", "/journal", SIGNED_IN),
     ("learning.journal_download", "GET", "/journal/download", SIGNED_IN),
+    # Anyone signed in; it shows only what the rule lets them read (tests/learning/test_reflection_visibility.py).
+    ("learning.journal_shared", "GET", "/journal/shared", SIGNED_IN),
     ("cohorts.index", "GET", "/cohorts", SIGNED_IN),
     ("cohorts.create", "GET", "/cohorts/new", GLOBAL_MANAGERS),
     ("cohorts.create", "POST", "/cohorts/new", GLOBAL_MANAGERS),

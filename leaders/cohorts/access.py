@@ -43,11 +43,6 @@ class CohortAccess:
     def sees_everyone(self) -> bool:
         return self.role != CohortRole.ORGANISATION_LEAD or self.is_admin
 
-    @property
-    def reads_shared_reflections(self) -> bool:
-        """Reflections learners shared with facilitators or the cohort (never private ones)."""
-        return self.can_take_attendance
-
 
 def cohort_access(user, cohort_id: int) -> CohortAccess:
     """The viewer's access to a cohort: 404 if it does not exist, 403 if they may not see it."""

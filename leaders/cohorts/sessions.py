@@ -22,7 +22,8 @@ from leaders.cohorts.models import (
 )
 from leaders.cohorts.services import Person, people
 from leaders.extensions import db
-from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
+from leaders.learning.models import LessonProgress, QuizAttempt
+from leaders.learning.reflections import SharedEntry, shared_by
 from leaders.upsert import insert
 
 
@@ -199,15 +200,16 @@ class LearnerRecord:
     progress: dict[str, object]
     scores: list[tuple[str, str, int, int, int]]
     attendance: list[tuple[CohortSession, str | None]]
-    reflections: list[tuple[str, object]]
+    #: What the learner wrote in this cohort and shared with the viewer (the rule is in
+    #: leaders/learning/reflections.py: only the cohort's facilitators read any of it here).
+    reflections: list[SharedEntry]
 
 
-def learner_record(access: CohortAccess, catalogue: Catalogue, user_id: int) -> LearnerRecord:
-    """A learner's progress, best knowledge-check scores, attendance and the reflections they shared.
-
-    Private reflections are never read. Facilitators and managers read entries shared with the
-    facilitators or the whole cohort; organisation leads read none.
-    """
+def learner_record(
+    access: CohortAccess, catalogue: Catalogue, user_id: int, *, viewer_id: int
+) -> LearnerRecord:
+    """A learner's progress, best knowledge-check scores, attendance and the reflections they
+    wrote in this cohort and shared with the viewer."""
     person = next((p for p in people(access, CohortRole.LEARNER) if p.user_id == user_id), None)
     if person is None:
         abort(404)
@@ -249,21 +251,5 @@ def learner_record(access: CohortAccess, catalogue: Catalogue, user_id: int) -> 
             .order_by(CohortSession.starts_at)
         ).all()
     ]
-    reflections = []
-    if access.reads_shared_reflections:
-        for entry in db.session.execute(
-            select(JournalEntry)
-            .where(
-                JournalEntry.user_id == user_id,
-                JournalEntry.prompt_key.startswith(prefix),
-                JournalEntry.visibility.in_(
-                    [Visibility.FACILITATORS.value, Visibility.COHORT.value]
-                ),
-            )
-            .order_by(JournalEntry.updated_at.desc())
-        ).scalars():
-            prompt = catalogue.prompt(entry.prompt_key)
-            reflections.append(
-                (prompt.text if prompt else "A prompt no longer in the course", entry)
-            )
+    reflections = shared_by(viewer_id, user_id, access.cohort.id, catalogue)
     return LearnerRecord(person, progress, scores, attendance, reflections)

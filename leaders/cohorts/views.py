@@ -266,7 +266,7 @@ def learner(cohort_id: int, user_id: int) -> str:
     with audit.refusals(current_user, cohort=cohort_id, subject=user_id, what="a learner's record"):
         access = cohort_access(current_user, cohort_id)
         catalogue = get_catalogue()
-        record = sessions.learner_record(access, catalogue, user_id)
+        record = sessions.learner_record(access, catalogue, user_id, viewer_id=current_user.id)
     audit.record_now(
         audit.Action.VIEWED_LEARNER, actor=current_user, cohort=cohort_id, subject=user_id
     )

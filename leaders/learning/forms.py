@@ -24,7 +24,8 @@ class ReflectionForm(Form):
     body = TextAreaField(
         "Your reflection",
         widget=GovTextArea(),
-        description="Write as much or as little as helps you. You can use Markdown: *italic*, **bold**, lists.",
+        description="Write as much or as little as helps you. To make a list, start each line with "
+        "a dash (-). To make words bold, put two stars either side of them, like **this**.",
         validators=[
             DataRequired("Write your reflection before saving it"),
             Length(
@@ -72,5 +73,6 @@ class ReflectionDraft:
         )
 
 
-VISIBILITY_CHOICES = tuple((v.value, VISIBILITY_LABELS[v]) for v in Visibility)
+#: (value, label, hint) for each choice on the lesson page.
+VISIBILITY_CHOICES = tuple((v.value, VISIBILITY_LABELS[v], v.hint) for v in Visibility)
 BODY_HINT = ReflectionForm.body.kwargs["description"]

@@ -62,7 +62,11 @@ class QuizAttempt(db.Model):
 
 
 class Visibility(StrEnum):
-    """Who may read a journal entry besides its author. Private unless the author chooses."""
+    """Who may read a journal entry besides its author. Private unless the author chooses.
+
+    Every level is scoped to the cohort the entry was written in; the rule is written once, in
+    leaders/learning/reflections.py. Programme managers, organisation leads and admins read none.
+    """
 
     PRIVATE = "private"
     FACILITATORS = "facilitators"
@@ -79,8 +83,19 @@ class Visibility(StrEnum):
         return {
             Visibility.PRIVATE: "Only you can read it.",
             Visibility.FACILITATORS: "You and your cohort's facilitators can read it.",
-            Visibility.LEARNING_SET: "You and your learning set can read it.",
-            Visibility.COHORT: "Everyone in your cohort can read it.",
+            Visibility.LEARNING_SET: "You and the other learners in your learning set can read it.",
+            Visibility.COHORT: "The learners and facilitators of your cohort can read it.",
+        }[self]
+
+    @property
+    def hint(self) -> str:
+        """Exactly who the choice lets in, under its radio button."""
+        return {
+            Visibility.PRIVATE: "Nobody else: not facilitators, programme managers or admins.",
+            Visibility.FACILITATORS: "The facilitators of your cohort. Not programme managers "
+            "or organisation leads.",
+            Visibility.LEARNING_SET: "The other learners in your learning set. Not facilitators.",
+            Visibility.COHORT: "The learners and facilitators of your cohort.",
         }[self]
 
 
@@ -102,10 +117,14 @@ class JournalEntry(db.Model):
             "visibility IN ('private', 'facilitators', 'learning_set', 'cohort')",
             name="visibility_known",
         ),
+        Index("ix_journal_entry_cohort", "cohort_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    #: The cohort the entry was written in: whoever it is shared with is in this cohort. None (no
+    #: cohort when written, or the cohort was deleted): nobody but the author reads it.
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="SET NULL"))
     #: ``<lesson key>#<prompt id>``.
     prompt_key: Mapped[str] = mapped_column(String(300))
     #: What the learner wrote, in Markdown.

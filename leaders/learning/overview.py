@@ -11,6 +11,7 @@ from sqlalchemy import select
 from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Prompt
 from leaders.extensions import db
 from leaders.learning.models import JournalEntry, QuizAttempt
+from leaders.learning.reflections import readers
 from leaders.learning.services import LessonState, Progress, lesson_states
 from leaders.timeutil import uk_today
 
@@ -194,7 +195,8 @@ def journal_markdown(name: str, sections: Sequence[JournalSection], when: dateti
                 f"### {heading}",
                 "",
                 f"*Written {item.entry.created_at:%d %B %Y}, last edited "
-                f"{item.entry.updated_at:%d %B %Y}. Shared with: {item.entry.visibility.replace('_', ' ')}.*",
+                f"{item.entry.updated_at:%d %B %Y}. "
+                f"{readers(item.entry.visibility, item.entry.cohort_id)}*",
                 "",
                 item.entry.body.strip(),
                 "",

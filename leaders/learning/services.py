@@ -15,6 +15,7 @@ from leaders.db_types import UTCDateTime
 from leaders.extensions import db
 from leaders.learning.journal import render_reflection
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
+from leaders.learning.reflections import cohort_for_writing
 from leaders.timeutil import uk_today, utcnow
 from leaders.upsert import insert
 
@@ -310,7 +311,11 @@ _attempts_query = (
     .order_by(QuizAttempt.created_at, QuizAttempt.id)
 )
 _entries_query = select(
-    JournalEntry.prompt_key, JournalEntry.body, JournalEntry.visibility, JournalEntry.updated_at
+    JournalEntry.prompt_key,
+    JournalEntry.body,
+    JournalEntry.visibility,
+    JournalEntry.cohort_id,
+    JournalEntry.updated_at,
 ).where(
     JournalEntry.user_id == bindparam("user_id"),
     JournalEntry.prompt_key.in_(bindparam("keys", expanding=True)),
@@ -449,12 +454,17 @@ def submit_quiz(
     return attempt
 
 
-def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibility) -> None:
-    """Create or replace the learner's entry for a prompt (an upsert)."""
+def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibility) -> int | None:
+    """Create or replace the learner's entry for a prompt (an upsert); returns the entry's cohort.
+
+    A new entry belongs to the learner's current cohort on the course; editing it later keeps the
+    cohort it was first written in, so re-enrolling elsewhere never shows it to new people.
+    """
     now = utcnow()
     stmt = insert(JournalEntry).values(
         user_id=user_id,
         prompt_key=prompt_key,
+        cohort_id=cohort_for_writing(user_id, prompt_key.partition("/")[0]),
         body=body,
         body_html=render_reflection(body),
         visibility=visibility.value,
@@ -464,11 +474,13 @@ def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibi
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id", "prompt_key"],
         set_={
+            "cohort_id": func.coalesce(JournalEntry.__table__.c.cohort_id, stmt.excluded.cohort_id),
             "body": stmt.excluded.body,
             "body_html": stmt.excluded.body_html,
             "visibility": stmt.excluded.visibility,
             "updated_at": stmt.excluded.updated_at,
         },
-    )
-    db.session.execute(stmt)
+    ).returning(JournalEntry.cohort_id)
+    cohort_id = db.session.execute(stmt).scalar()
     db.session.commit()
+    return cohort_id

@@ -25,7 +25,7 @@ from leaders.catalogue.model import Lesson, Quiz
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts.access import CourseAccess, course_access, courses_for, is_previewer
 from leaders.downloads import send_download
-from leaders.learning import overview, services
+from leaders.learning import overview, reflections, services
 from leaders.learning.forms import (
     BODY_HINT,
     VISIBILITY_CHOICES,
@@ -57,11 +57,13 @@ def blank_quiz_questions(quiz: Quiz) -> Markup:
 # Globals, not context: the journal form is drawn by an imported macro, which sees only globals.
 bp.add_app_template_global(VISIBILITY_CHOICES, "visibility_choices")
 bp.add_app_template_global(BODY_HINT, "reflection_hint")
+bp.add_app_template_global(reflections.module_anchor, "shared_anchor")
 
 
 @bp.app_template_global()
-def visibility_readers(value: str) -> str:
-    return Visibility(value).readers
+def visibility_readers(entry) -> str:
+    """Who can read one of the learner's entries, as a sentence."""
+    return reflections.readers(entry.visibility, entry.cohort_id)
 
 
 @bp.app_template_global()
@@ -318,10 +320,10 @@ def reflect(
         draft = ReflectionDraft.of_form(form)
         return _render_lesson(lesson, 200, form=form, **{f"reflection_{prompt.id}": draft})
     _require_open(lesson)
-    services.save_reflection(
-        current_user.id, prompt.key, form.body.data, Visibility(form.visibility.data)
-    )
-    flash(f"Your reflection is saved. {Visibility(form.visibility.data).readers}", "success")
+    visibility = Visibility(form.visibility.data)
+    cohort_id = services.save_reflection(current_user.id, prompt.key, form.body.data, visibility)
+    readers = reflections.readers_after_saving(current_user.id, visibility, cohort_id)
+    flash(f"Your reflection is saved. {readers}", "success")
     return redirect(f"{lesson.url}#app-prompt-{prompt.id}")
 
 
@@ -330,6 +332,14 @@ def reflect(
 def journal() -> str:
     sections = overview.journal(current_user.id, get_catalogue())
     return render_template("learning/journal.html", sections=sections)
+
+
+@bp.route("/journal/shared")
+@signed_in
+def journal_shared() -> str:
+    """Reflections other people shared with the viewer: their learning set, cohort or facilitators."""
+    page = reflections.shared_with_me(current_user.id, get_catalogue())
+    return render_template("learning/shared.html", page=page)
 
 
 @bp.route("/journal/download")

@@ -18,6 +18,7 @@ from leaders.cohorts.models import Attendance, Cohort, CohortMember, CohortSessi
 from leaders.extensions import db
 from leaders.learning import overview
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt
+from leaders.learning.reflections import readers
 from leaders.network.models import LearningSetMember, SurveyAnswer, SurveyResponse, Tie
 from leaders.privacy.models import ErasureRequest
 from leaders.timeutil import utcnow
@@ -74,15 +75,23 @@ def my_data(user_id: int, catalogue: Catalogue) -> bytes:
                 QuizAttempt.created_at,
             ).where(QuizAttempt.user_id == user_id)
         ),
-        "journal.json": _rows(
-            select(
-                JournalEntry.prompt_key,
-                JournalEntry.body,
-                JournalEntry.visibility,
-                JournalEntry.created_at,
-                JournalEntry.updated_at,
-            ).where(JournalEntry.user_id == user_id)
-        ),
+        "journal.json": [
+            # Every entry, private ones too: they are the author's own.
+            {**row, "who_can_read": readers(row["visibility"], row["cohort_id"])}
+            for row in _rows(
+                select(
+                    JournalEntry.prompt_key,
+                    JournalEntry.body,
+                    JournalEntry.visibility,
+                    JournalEntry.cohort_id,
+                    Cohort.name.label("cohort"),
+                    JournalEntry.created_at,
+                    JournalEntry.updated_at,
+                )
+                .outerjoin(Cohort, Cohort.id == JournalEntry.cohort_id)
+                .where(JournalEntry.user_id == user_id)
+            )
+        ],
         "attendance.json": _rows(
             select(CohortSession.title, CohortSession.starts_at, Attendance.status)
             .join(Attendance, Attendance.session_id == CohortSession.id)

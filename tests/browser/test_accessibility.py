@@ -204,6 +204,7 @@ CASES = [
     Case("learner", "lesson, marked check", _marked_check, "Your answers and feedback"),
     Case("learner", "lesson not open yet", go(NOT_OPEN_YET), "This module is not open yet"),
     Case("learner", "journal", go("/journal"), "Download your journal"),
+    Case("learner", "shared with you", go("/journal/shared"), "Shared with you"),
     Case("learner", "my network", go("/network"), "Your connections"),
     Case("learner", "my network, search", go("/network?q=council#find"), "Record a connection"),
     Case(

@@ -149,7 +149,7 @@ def test_learner_reads_answers_a_check_completes_lessons_and_reflects(browser, w
     entry = page.locator(".app-panel").filter(has_text=prompt.text)
     expect(entry).to_contain_text("Delayed discharges are wicked, not tame")
     expect(entry.locator("strong")).to_have_text("wicked")  # the Markdown is rendered
-    expect(entry).to_contain_text("Shared with: facilitators")
+    expect(entry).to_contain_text("You and your cohort's facilitators can read it.")
     scripts.assert_clean()
     context.close()
 

@@ -340,6 +340,15 @@ def planted(browser, world: World):
             select(SurveyWave.id).where(SurveyWave.cohort_id == cohort_id)
         ).scalar_one()
         invited_id = people["invited.person@example.org"].id
+        # The admin also facilitates the cohort: only its facilitators read what is shared with them.
+        from leaders.cohorts.models import CohortMember
+
+        db.session.add(
+            CohortMember(
+                cohort_id=cohort_id, user_id=world.accounts["admin"].id, role="facilitator"
+            )
+        )
+        db.session.commit()
     page = learner.page
     page.goto(f"/invitation/{token}")
     page.get_by_label("New password", exact=True).fill(LEARNER_PASSWORD)
@@ -441,11 +450,15 @@ def _pages() -> list[Shown]:
         Shown("manager", "dashboard", c, (COHORT_NAME, *imported_names, INVITED_NAME)),
         Shown("manager", "people", c + "/people", (*imported_names, INVITED_NAME, INVITED_JOB)),
         Shown(
-            "manager",
-            "learner detail, with a shared reflection",
+            "manager", "learner detail", c + "/learners/{learner_id}", (PAYLOADS[0], PAYLOADS[-1])
+        ),
+        Shown(
+            "admin",
+            "learner detail, as the cohort's facilitator, with a shared reflection",
             c + "/learners/{learner_id}",
             (PAYLOADS[0], PAYLOADS[-1], "Reflection marker"),
         ),
+        Shown("admin", "shared with you", "/journal/shared", ("Reflection marker",)),
         Shown(
             "manager",
             "learner detail, invited",
