@@ -1,6 +1,6 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
-from leaders.auth.models import Role, User
+from leaders.auth.models import Role, User, UserSession
 from leaders.cohorts.models import (
     Attendance,
     Cohort,
@@ -48,5 +48,6 @@ __all__ = [
     "SurveyWave",
     "Tie",
     "User",
+    "UserSession",
     "Visibility",
 ]

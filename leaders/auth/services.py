@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import render_template, url_for
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from leaders import mail
-from leaders.auth import tokens
-from leaders.auth.models import Role, SignedInUser, User
+from leaders.auth import sessions, tokens
+from leaders.auth.models import Role, User
 from leaders.extensions import db
 from leaders.timeutil import as_utc, utcnow
 
@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 
 #: Checked when no account matches, so a wrong email takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing")
-LAST_ACTIVE_RESOLUTION = timedelta(minutes=5)
 
 
 class AccountError(ValueError):
@@ -37,16 +36,13 @@ MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
 
 
-class AccountLocked(Exception):
-    """Too many wrong passwords: sign-in is refused until `until`, even with the right one."""
-
-    def __init__(self, until: datetime) -> None:
-        self.until = until
-        super().__init__(until.isoformat())
-
-
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None. AccountLocked after repeated failures."""
+    """The active user with this email and password, or None.
+
+    Every failure looks the same, whether the address has an account, the password is wrong or the
+    account is locked after repeated wrong passwords: the answer must not tell anyone which
+    addresses have accounts. Each path checks a password hash, so each takes as long.
+    """
     user = find_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
@@ -54,30 +50,18 @@ def authenticate(email: str, password: str) -> User | None:
     now = utcnow()
     locked_until = as_utc(user.locked_until)
     if locked_until and locked_until > now:
-        raise AccountLocked(locked_until)
+        check_password_hash(_DUMMY_HASH, password)  # refused even if right, in the same time
+        return None
     if not user.check_password(password):
         user.failed_sign_ins += 1
         if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
             user.failed_sign_ins = 0
             user.locked_until = now + LOCKOUT
         db.session.commit()
-        if user.locked_until and as_utc(user.locked_until) > now:
-            raise AccountLocked(as_utc(user.locked_until))
         return None
     if not user.active:
         return None
     return user
-
-
-_signed_in_query = select(*SignedInUser.COLUMNS).where(User.id == bindparam("id"))
-
-
-def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
-    """The active user with this id whose sessions have not been ended since this one began."""
-    row = db.session.connection().execute(_signed_in_query, {"id": user_id}).first()
-    if row is None or row.session_version != session_version or not row.active:
-        return None
-    return SignedInUser(row)
 
 
 def record_sign_in(user: User) -> None:
@@ -87,15 +71,6 @@ def record_sign_in(user: User) -> None:
     user.failed_sign_ins = 0
     user.locked_until = None
     db.session.commit()
-
-
-def touch_last_active(user: SignedInUser) -> None:
-    """Note that the user is active, at most once every few minutes (it is a write)."""
-    now = utcnow()
-    last = as_utc(user.last_active_at)
-    if last is None or now - last >= LAST_ACTIVE_RESOLUTION:
-        db.session.execute(update(User).where(User.id == user.id).values(last_active_at=now))
-        db.session.commit()
 
 
 def create_user(
@@ -153,7 +128,8 @@ def user_for_token(token: str, purpose: str = "reset") -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password and end every other signed-in session of this user."""
+    """Set a new password and end every signed-in session of this user (sign in again to go on)."""
     user.set_password(password)
     user.session_version += 1
+    sessions.end_all(user.id, commit=False)
     db.session.commit()

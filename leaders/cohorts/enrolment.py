@@ -275,6 +275,10 @@ def plan(pending: PendingImport) -> Plan:
     )
 
 
+class AlreadyImported(Exception):
+    """The pending import was confirmed already (by another click of the same button)."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     added: int
@@ -299,6 +303,13 @@ def apply(cohort: Cohort, pending: PendingImport, sectors: dict[str, str]) -> Ou
             [Problem(None, "organisation", f'Choose a sector for "{name}"') for name in missing]
         )
     try:
+        # Claim the pending import first: of two confirmations at once (a double click), one
+        # deletes the row and goes on; the other deletes nothing and stops here.
+        claimed = db.session.execute(
+            delete(PendingImport).where(PendingImport.id == pending.id).returning(PendingImport.id)
+        ).first()
+        if claimed is None:
+            raise AlreadyImported()
         for name in current.new_organisations:
             db.session.add(Organisation(name=name, sector=sectors[name.lower()]))
         db.session.flush()
@@ -330,7 +341,6 @@ def apply(cohort: Cohort, pending: PendingImport, sectors: dict[str, str]) -> Ou
                     to_invite.append(user)
             elif before[user.id] != row.role:
                 updated += 1
-        db.session.delete(pending)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import render_template, url_for
 from sqlalchemy import case, delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from leaders import mail
 from leaders.auth import services as accounts
@@ -177,8 +178,12 @@ def add_person(
     """
     user = accounts.find_by_email(email)
     if user is None:
-        user = accounts.create_user(email, name, job_title=job_title, commit=False)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # the same address added twice at once: one account
+                user = accounts.create_user(email, name, job_title=job_title, commit=False)
+                db.session.flush()
+        except IntegrityError:
+            user = accounts.find_by_email(email)
     if organisation_id and not user.organisation_id:
         user.organisation_id = organisation_id
     stmt = insert(CohortMember).values(cohort_id=cohort.id, user_id=user.id, role=role.value)
@@ -198,6 +203,18 @@ def remove_person(cohort: Cohort, user_id: int) -> bool:
     ).first()
     db.session.commit()
     return removed is not None
+
+
+def why_not_invite(user: User) -> str | None:
+    """Why this person cannot be sent an invitation (they can sign in already, or are erased)."""
+    if not user.active:
+        return f"{user.name}'s account is closed, so no invitation can be sent."
+    if user.password_hash is not None:
+        return (
+            f"{user.name} has already set a password, so there is no invitation to resend. They "
+            "can sign in, or reset their password from the sign-in page."
+        )
+    return None
 
 
 def send_invitation(user: User, cohort: Cohort) -> None:

@@ -20,8 +20,8 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders.access import roles, signed_in
-from leaders.auth.models import Role
+from leaders.access import NotApplicable, roles, signed_in
+from leaders.auth.models import Role, User
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import dashboard, enrolment, exports, services, sessions
 from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
@@ -190,10 +190,12 @@ def invite(cohort_id: int) -> str | Response:
             role=CohortRole(form.role.data),
             organisation_id=int(form.organisation.data),
         )
-        db.session.commit()
+        db.session.commit()  # the person is added first; the email goes after, and says if it failed
         if needs_invite:
-            services.send_invitations([user], access.cohort)
-            flash(f"{user.name} is added and has been sent an invitation.", "success")
+            if services.send_invitations([user], access.cohort):
+                flash(f"{user.name} is added and has been sent an invitation.", "success")
+            else:
+                flash(f"{user.name} is added. " + _NOT_SENT.format(name=user.name), "error")
         else:
             flash(f"{user.name} already has an account and is added to the cohort.", "success")
         return redirect(url_for("cohorts.people", cohort_id=cohort_id))
@@ -219,14 +221,26 @@ def resend(cohort_id: int, user_id: int) -> Response:
     access = require_manager(cohort_access(current_user, cohort_id))
     if not CsrfOnlyForm().validate_on_submit():
         abort(400)
-    from leaders.auth.models import User
-
     person = next((p for p in services.people(access) if p.user_id == user_id), None)
     if person is None:
         abort(404)
-    services.send_invitations([db.session.get(User, user_id)], access.cohort)
-    flash(f"A new invitation is on its way to {person.email}.", "success")
+    user = db.session.get(User, user_id)
+    # The page offers this only to people who have not set a password; the server checks it too.
+    refusal = services.why_not_invite(user)
+    if refusal:
+        raise NotApplicable(refusal)
+    if services.send_invitations([user], access.cohort):
+        flash(f"A new invitation is on its way to {person.email}.", "success")
+    else:
+        flash(_NOT_SENT.format(name=person.name), "error")
     return redirect(url_for("cohorts.people", cohort_id=cohort_id))
+
+
+#: When the mail server refuses: the person is in the cohort, and the page says how to try again.
+_NOT_SENT = (
+    "The invitation email to {name} could not be sent. Use Resend invitation on their row to try "
+    "again, or check the email settings."
+)
 
 
 @bp.route("/cohorts/<int:cohort_id>/people/import", methods=["GET", "POST"])
@@ -282,12 +296,22 @@ def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
             else:
                 sectors[name.lower()] = value
         if not errors:
-            outcome = enrolment.apply(access.cohort, pending, sectors)
+            try:
+                outcome = enrolment.apply(access.cohort, pending, sectors)
+            except enrolment.AlreadyImported:
+                flash("That import is already done: the people below were added by it.", "info")
+                return redirect(url_for("cohorts.people", cohort_id=cohort_id))
             sent = services.send_invitations(outcome.invited, access.cohort)
+            unsent = len(outcome.invited) - sent
             flash(
                 f"Imported: {outcome.added} added, {outcome.updated} with a new role, "
-                f"{outcome.organisations_created} new organisations. {sent} invitations sent.",
-                "success",
+                f"{outcome.organisations_created} new organisations. {sent} invitations sent."
+                + (
+                    f" {unsent} could not be sent: use Resend invitation on their rows to try again."
+                    if unsent
+                    else ""
+                ),
+                "success" if not unsent else "error",
             )
             return redirect(url_for("cohorts.people", cohort_id=cohort_id))
     return render_template(
