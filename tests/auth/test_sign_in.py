@@ -112,7 +112,21 @@ def test_next_redirect_stays_on_site(client, learner):
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"]
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/home\r\nSet-Cookie: planted=1",
+        "/home\nLocation: https://evil.example",
+        "/\t/evil.example",
+        " //evil.example",
+        "///evil.example",
+        "/home\x00",
+        "http:/evil.example",
+        "evil.example",
+    ],
 )
 def test_next_redirect_refuses_other_sites(client, learner, target):
     page = client.get("/sign-in")
