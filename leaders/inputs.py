@@ -28,20 +28,28 @@ class IdConverter(IntegerConverter):
         )
 
 
-class QueryTooLong(BadRequest):
-    """A query-string value is longer than MAX_QUERY_VALUE."""
+class BadQueryString(BadRequest):
+    """A query-string value no search or filter can use; `explanation` says why, on the 400 page."""
 
-    explanation = (
-        f"A search or filter in the address is too long. Use {MAX_QUERY_VALUE} characters or "
-        "fewer, or go back and search again."
-    )
+    def __init__(self, explanation: str) -> None:
+        super().__init__()
+        self.explanation = explanation
+
+
+TOO_LONG = (
+    f"A search or filter in the address is too long. Use {MAX_QUERY_VALUE} characters or fewer, "
+    "or go back and search again."
+)
+NUL = "The address contains a character that cannot be searched for. Go back and search again."
 
 
 def _check_query_string() -> None:
     for values in request.args.listvalues():
         for value in values:
             if len(value) > MAX_QUERY_VALUE:
-                raise QueryTooLong()
+                raise BadQueryString(TOO_LONG)
+            if "\x00" in value:  # no text column can hold it (PostgreSQL refuses it outright)
+                raise BadQueryString(NUL)
             # Numbers in query strings are ids (?cohort=…, ?attempt=…): none can be this large.
             if _INTEGER.fullmatch(value) and abs(int(value)) > MAX_ID:
                 raise NotFound()

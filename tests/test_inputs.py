@@ -141,6 +141,9 @@ def test_an_overlong_query_string_is_refused_with_a_clear_page(app):
         response = client.get(url, query_string={"q": "x" * LONG})
         assert response.status_code == 400, url
         assert f"Use {MAX_QUERY_VALUE} characters or fewer" in text_of(response)
+    nul = client.get("/admin/organisations", query_string={"q": "Barn\x00sley"})
+    assert nul.status_code == 400
+    assert "cannot be searched for" in text_of(nul)
     # Just within the bound: answered normally.
     assert client.get("/admin/organisations", query_string={"q": "x" * 900}).status_code == 200
     assert client.get("/network", query_string={"cohort": str(MAX_ID)}).status_code != 500

@@ -14,6 +14,7 @@ from leaders.auth import sessions, tokens
 from leaders.auth.models import Role, User
 from leaders.extensions import db
 from leaders.timeutil import as_utc, utcnow
+from leaders.upsert import insert
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,22 @@ def create_user(
     db.session.add(user)
     if commit:
         db.session.commit()
+    return user
+
+
+def create_user_once(email: str, name: str, *, job_title: str = "") -> User:
+    """The account with this address, created now unless it exists (no commit).
+
+    Safe when the same address is added twice at once (a double submit): the unique index decides,
+    and both get the one account, without an error.
+    """
+    email = email.strip()
+    stmt = insert(User).values(
+        email=email, name=name.strip(), job_title=job_title.strip(), role=Role.LEARNER.value
+    )
+    db.session.execute(stmt.on_conflict_do_nothing(index_elements=[func.lower(User.email)]))
+    user = find_by_email(email)
+    assert user is not None
     return user
 
 

@@ -9,7 +9,6 @@ from datetime import date
 
 from flask import render_template, url_for
 from sqlalchemy import case, delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from leaders import mail
 from leaders.auth import services as accounts
@@ -176,14 +175,9 @@ def add_person(
     Returns the user and whether they need an invitation (a new account, or one never used).
     An existing person keeps their details; their role in this cohort is set to ``role``.
     """
-    user = accounts.find_by_email(email)
-    if user is None:
-        try:
-            with db.session.begin_nested():  # the same address added twice at once: one account
-                user = accounts.create_user(email, name, job_title=job_title, commit=False)
-                db.session.flush()
-        except IntegrityError:
-            user = accounts.find_by_email(email)
+    user = accounts.find_by_email(email) or accounts.create_user_once(
+        email, name, job_title=job_title
+    )
     if organisation_id and not user.organisation_id:
         user.organisation_id = organisation_id
     stmt = insert(CohortMember).values(cohort_id=cohort.id, user_id=user.id, role=role.value)
