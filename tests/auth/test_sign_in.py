@@ -123,7 +123,6 @@ def test_next_redirect_stays_on_site(client, learner):
         "/\t/evil.example",
         " //evil.example",
         "///evil.example",
-        "/home\x00",
         "http:/evil.example",
         "evil.example",
     ],
