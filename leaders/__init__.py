@@ -74,10 +74,11 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
-    from leaders import access, navigation, security
+    from leaders import access, inputs, navigation, security
     from leaders.catalogue import store as catalogue_store
     from leaders.extensions import csrf, db, limiter, login_manager, migrate
 
+    inputs.init_app(app)  # first: the URL converter must be in place before any route is added
     db.init_app(app)
     import leaders.models  # noqa: F401  (every model, so the metadata is complete)
 

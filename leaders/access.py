@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from leaders.auth.models import Role
 
@@ -45,6 +46,14 @@ def roles(*allowed: Role) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+class NotApplicable(Forbidden):
+    """An action the page does not offer for this person or thing (403), with the reason to show."""
+
+    def __init__(self, explanation: str) -> None:
+        super().__init__()
+        self.explanation = explanation
 
 
 def access_rule(endpoint: str | None) -> str | None:

@@ -1,7 +1,7 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
 from leaders.audit import AuditEvent
-from leaders.auth.models import Role, User
+from leaders.auth.models import Role, User, UserSession
 from leaders.cohorts.models import (
     Attendance,
     Cohort,
@@ -49,5 +49,6 @@ __all__ = [
     "SurveyWave",
     "Tie",
     "User",
+    "UserSession",
     "Visibility",
 ]

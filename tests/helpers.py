@@ -20,3 +20,10 @@ def text_of(page: TestResponse) -> str:
     html = page.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def plan_field(page) -> str:
+    """The counts an import's confirmation page showed, which its form sends back."""
+    match = re.search(r'name="plan" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, "the confirmation form has no plan field"
+    return match.group(1)

@@ -52,6 +52,9 @@ COHORT_MANAGE = rule(anonymous="login", rest=403, manager="ok", admin="ok")
 GLOBAL_MANAGERS = rule(anonymous="login", rest=403, manager="ok", other_manager="ok", admin="ok")
 ADMIN_ONLY = rule(anonymous="login", rest=403, admin="ok")
 LEARNER_IN_A = rule(anonymous="login", rest=404, learner="ok")
+#: An action the page does not offer for this person: refused for everyone, managers included.
+NOT_FOR_THEM = rule(anonymous="login", rest=403)
+NOT_IN_COHORT = rule(anonymous="login", rest=403, manager=404, admin=404)
 ANN_DETAIL = rule(
     anonymous="login", learner=403, other_learner=403, other_manager=403, other_org_lead=404
 )
@@ -110,7 +113,12 @@ ROUTES = [
     ("cohorts.upload", "POST", "/cohorts/{a}/people/import", COHORT_MANAGE),
     ("cohorts.confirm_import", "GET", "/cohorts/{a}/people/import/{pending}", COHORT_MANAGE),
     ("cohorts.confirm_import", "POST", "/cohorts/{a}/people/import/{pending}", COHORT_MANAGE),
-    ("cohorts.resend", "POST", "/cohorts/{a}/people/{cat}/resend", COHORT_MANAGE),
+    ("cohorts.resend", "POST", "/cohorts/{a}/people/{ivy}/resend", COHORT_MANAGE),
+    # What the page hides, the server refuses: Cat has set a password (the page shows no resend
+    # button), the erased learner's account is closed, and Otto is not in the cohort.
+    ("cohorts.resend", "POST", "/cohorts/{a}/people/{cat}/resend", NOT_FOR_THEM),
+    ("cohorts.resend", "POST", "/cohorts/{a}/people/{erased}/resend", NOT_FOR_THEM),
+    ("cohorts.resend", "POST", "/cohorts/{a}/people/{otto}/resend", NOT_IN_COHORT),
     ("cohorts.remove", "GET", "/cohorts/{a}/people/{ben}/remove", COHORT_MANAGE),
     ("cohorts.remove", "POST", "/cohorts/{a}/people/{ben}/remove", COHORT_MANAGE),
     ("cohorts.add_session", "GET", "/cohorts/{a}/sessions/new", COHORT_MANAGE),
@@ -145,6 +153,13 @@ ROUTES = [
     ("privacy.erasures", "GET", "/admin/erasure-requests", ADMIN_ONLY),
     ("privacy.erase", "GET", "/admin/erasure-requests/{erasure}/erase", ADMIN_ONLY),
     ("privacy.erase", "POST", "/admin/erasure-requests/{erasure}/erase", ADMIN_ONLY),
+    # Already carried out: the page lists only pending requests.
+    (
+        "privacy.erase",
+        "POST",
+        "/admin/erasure-requests/{done}/erase",
+        rule(anonymous="login", rest=403, admin=404),
+    ),
     ("privacy.audit", "GET", "/admin/audit", ADMIN_ONLY),
     ("privacy.audit_csv", "GET", "/admin/audit.csv", ADMIN_ONLY),
     ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
@@ -192,7 +207,12 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
 
     leaving = make_user(name="Leaving Learner")
     erasure = ErasureRequest(user_id=leaving.id)
-    db.session.add(erasure)
+    ivy = make_user(name="Ivy Invited", password=None, organisation_id=cast.trust.id)
+    enrol(cast.cohort, ivy)
+    erased = make_user(name="Erased learner", password=None, active=False)
+    enrol(cast.cohort, erased)
+    done = ErasureRequest(user_id=erased.id, completed_at=utcnow())
+    db.session.add_all([erasure, done])
     db.session.commit()
     users = {
         "learner": ann,
@@ -218,6 +238,10 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "dup": dup.id,
         "into": into.id,
         "erasure": erasure.id,
+        "done": done.id,
+        "ivy": ivy.id,
+        "erased": erased.id,
+        "otto": cast.outsider.id,
     }
     return users, ids
 

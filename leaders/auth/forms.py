@@ -5,21 +5,28 @@ from __future__ import annotations
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from leaders.auth.passwords import password_problem
+from leaders.auth.passwords import MAX_LENGTH, password_problem
 from leaders.forms import Form
 from leaders.widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+EMAIL_LENGTH = Length(max=254, message="Email address must be 254 characters or fewer")
+#: No password is longer (see passwords.MAX_LENGTH); a longer one is refused before it is hashed.
+PASSWORD_LENGTH = Length(
+    max=MAX_LENGTH, message=f"Password must be {MAX_LENGTH} characters or fewer"
+)
 
 
 class SignInForm(Form):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter your email address"), Email(EMAIL_FORMAT), Length(max=254)],
+        validators=[DataRequired("Enter your email address"), Email(EMAIL_FORMAT), EMAIL_LENGTH],
     )
     password = PasswordField(
-        "Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")]
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired("Enter your password"), PASSWORD_LENGTH],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
@@ -29,7 +36,7 @@ class RequestResetForm(Form):
         "Email address",
         widget=GovTextInput(),
         description="We'll send a link to reset your password to this address if it has an account.",
-        validators=[DataRequired("Enter your email address"), Email(EMAIL_FORMAT), Length(max=254)],
+        validators=[DataRequired("Enter your email address"), Email(EMAIL_FORMAT), EMAIL_LENGTH],
     )
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
@@ -46,6 +53,7 @@ class NewPasswordForm(Form):
         widget=GovPasswordInput(),
         validators=[
             DataRequired("Enter the new password again"),
+            PASSWORD_LENGTH,
             EqualTo("password", "The passwords do not match. Enter the same password twice"),
         ],
     )

@@ -56,7 +56,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(32), default=Role.LEARNER.value)
     #: Inactive accounts cannot sign in.
     active: Mapped[bool] = mapped_column(default=True)
-    #: Bumped to end every signed-in session of this user (password change, deactivation).
+    #: Bumped when the password is set or the account erased; emailed links made before stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -78,13 +78,13 @@ class User(UserMixin, db.Model):
         self.email_key = email_key(email)
         return email
 
-    # Flask-Login: the id carries the session version, so bumping it signs the user out everywhere.
-    def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
-
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        # The cookie carries a session id (see UserSession); signing in with a bare User is a mistake.
+        raise TypeError("Sign in through leaders.auth.sessions.start(), not with a User")
 
     @property
     def role_enum(self) -> Role:
@@ -105,6 +105,24 @@ class User(UserMixin, db.Model):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
 
+class UserSession(db.Model):
+    """One signed-in session: its random id is what the signed cookie carries.
+
+    Checked on every request (with the user, in one query), so ending it here ends it everywhere the
+    cookie has been copied to: sign-out, a new password and erasure set ``ended_at``.
+    """
+
+    __tablename__ = "user_session"
+
+    #: ``secrets.token_urlsafe(32)``: unguessable, so a cookie cannot be made up even with the key.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class SignedInUser:
     """The user a request runs as: read-only, loaded from plain columns on every request.
 
@@ -121,6 +139,8 @@ class SignedInUser:
         "name",
         "organisation_id",
         "role",
+        "session_id",
+        "session_last_seen_at",
         "session_version",
     )
     COLUMNS = (
@@ -133,6 +153,8 @@ class SignedInUser:
         User.session_version,
         User.last_active_at,
         User.organisation_id,
+        UserSession.id.label("session_id"),
+        UserSession.last_seen_at.label("session_last_seen_at"),
     )
     is_authenticated = True
     is_anonymous = False
@@ -146,7 +168,8 @@ class SignedInUser:
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        """Flask-Login keeps this in the cookie: the session's id, never the user's."""
+        return self.session_id
 
     @property
     def role_enum(self) -> Role:

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import render_template, url_for
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from leaders import audit, mail
-from leaders.auth import tokens
-from leaders.auth.models import Role, SignedInUser, User, email_key
+from leaders.auth import sessions, tokens
+from leaders.auth.models import Role, User, email_key
 from leaders.extensions import db
 from leaders.timeutil import as_utc, utcnow
+from leaders.upsert import insert
 
 log = logging.getLogger(__name__)
 
 #: Checked when no account matches, so a wrong email takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-just-for-timing")
-LAST_ACTIVE_RESOLUTION = timedelta(minutes=5)
 
 
 class AccountError(ValueError):
@@ -38,16 +38,13 @@ MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
 
 
-class AccountLocked(Exception):
-    """Too many wrong passwords: sign-in is refused until `until`, even with the right one."""
-
-    def __init__(self, until: datetime) -> None:
-        self.until = until
-        super().__init__(until.isoformat())
-
-
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None. AccountLocked after repeated failures."""
+    """The active user with this email and password, or None.
+
+    Every failure looks the same, whether the address has an account, the password is wrong or the
+    account is locked after repeated wrong passwords: the answer must not tell anyone which
+    addresses have accounts. Each path checks a password hash, so each takes as long.
+    """
     user = find_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
@@ -60,7 +57,8 @@ def authenticate(email: str, password: str) -> User | None:
         audit.record_now(
             audit.Action.SIGN_IN_FAILED, actor=None, subject=user, detail="account locked"
         )
-        raise AccountLocked(locked_until)
+        check_password_hash(_DUMMY_HASH, password)  # refused even if right, in the same time
+        return None
     if not user.check_password(password):
         user.failed_sign_ins += 1
         audit.record(audit.Action.SIGN_IN_FAILED, actor=None, subject=user, detail="wrong password")
@@ -74,24 +72,11 @@ def authenticate(email: str, password: str) -> User | None:
                 detail=f"for {LOCKOUT // timedelta(minutes=1)} minutes",
             )
         db.session.commit()
-        if user.locked_until and as_utc(user.locked_until) > now:
-            raise AccountLocked(as_utc(user.locked_until))
         return None
     if not user.active:
         audit.record_now(audit.Action.SIGN_IN_FAILED, actor=None, subject=user, detail="inactive")
         return None
     return user
-
-
-_signed_in_query = select(*SignedInUser.COLUMNS).where(User.id == bindparam("id"))
-
-
-def signed_in_user(user_id: int, session_version: int) -> SignedInUser | None:
-    """The active user with this id whose sessions have not been ended since this one began."""
-    row = db.session.connection().execute(_signed_in_query, {"id": user_id}).first()
-    if row is None or row.session_version != session_version or not row.active:
-        return None
-    return SignedInUser(row)
 
 
 def record_sign_in(user: User) -> None:
@@ -101,15 +86,6 @@ def record_sign_in(user: User) -> None:
     user.failed_sign_ins = 0
     user.locked_until = None
     db.session.commit()
-
-
-def touch_last_active(user: SignedInUser) -> None:
-    """Note that the user is active, at most once every few minutes (it is a write)."""
-    now = utcnow()
-    last = as_utc(user.last_active_at)
-    if last is None or now - last >= LAST_ACTIVE_RESOLUTION:
-        db.session.execute(update(User).where(User.id == user.id).values(last_active_at=now))
-        db.session.commit()
 
 
 def create_user(
@@ -130,6 +106,22 @@ def create_user(
     db.session.add(user)
     if commit:
         db.session.commit()
+    return user
+
+
+def create_user_once(email: str, name: str, *, job_title: str = "") -> User:
+    """The account with this address, created now unless it exists (no commit).
+
+    Safe when the same address is added twice at once (a double submit): the unique index decides,
+    and both get the one account, without an error.
+    """
+    email = email.strip()
+    stmt = insert(User).values(
+        email=email, name=name.strip(), job_title=job_title.strip(), role=Role.LEARNER.value
+    )
+    db.session.execute(stmt.on_conflict_do_nothing(index_elements=[func.lower(User.email)]))
+    user = find_by_email(email)
+    assert user is not None
     return user
 
 
@@ -167,7 +159,8 @@ def user_for_token(token: str, purpose: str = "reset") -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password and end every other signed-in session of this user."""
+    """Set a new password and end every signed-in session of this user (sign in again to go on)."""
     user.set_password(password)
     user.session_version += 1
+    sessions.end_all(user.id, commit=False)
     db.session.commit()

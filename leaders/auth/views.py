@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from leaders.access import public, signed_in
-from leaders.auth import services
+from leaders.auth import services, sessions
 from leaders.auth.forms import NewPasswordForm, RequestResetForm, SignInForm
 from leaders.auth.models import SignedInUser, User
 from leaders.auth.tokens import TokenError
@@ -33,28 +33,38 @@ def _sign_in_limit() -> str:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> SignedInUser | None:
-    user_part, _, version = user_id.partition(".")
-    if not user_part.isdigit() or not version.isdigit():
-        return None
-    return services.signed_in_user(int(user_part), int(version))
+def load_user(session_id: str) -> SignedInUser | None:
+    """The cookie holds a session id; the session must still be live (see auth.sessions)."""
+    return sessions.signed_in_user(session_id)
 
 
 @bp.before_app_request
 def note_activity() -> None:
     """Keep `last_active_at` fresh (written at most every few minutes) for the cohort dashboards."""
     if current_user.is_authenticated:
-        services.touch_last_active(current_user)
+        sessions.touch(current_user)
 
 
 def safe_next(target: str | None) -> str | None:
-    """A `next` address only if it stays on this site (no open redirects)."""
-    if not target or "\\" in target:
+    """A `next` address only if it is a plain path on this site (no open redirects, no header tricks).
+
+    Refused: other hosts (``//host``, ``https://…``), schemes (``javascript:``), backslashes (browsers
+    read ``/\\host`` as another host) and any control character or space (CR/LF would split the header).
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH:
+        return None
+    if "\\" in target or any(ord(ch) < 33 or ord(ch) == 127 for ch in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return None
     return target
+
+
+#: Longer than any address on this site.
+MAX_NEXT_LENGTH = 2000
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -65,31 +75,32 @@ def sign_in() -> str | Response:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.AccountLocked:
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            # One answer for every failure, locked or not, account or not (see authenticate).
             minutes = int(services.LOCKOUT.total_seconds() // 60)
             form.email.errors.append(
-                f"You have entered the wrong password too many times. Try again in {minutes} minutes, "
-                "or reset your password"
-            )
-            return render_template("auth/sign_in.html", form=form)
-        if user is None:
-            form.email.errors.append(
-                "Enter a correct email address and password. Both are case sensitive"
+                "Enter a correct email address and password. Both are case sensitive. After "
+                f"{services.MAX_FAILED_SIGN_INS} wrong passwords in a row, sign-in is paused for "
+                f"{minutes} minutes"
             )
         else:
             next_url = safe_next(request.args.get("next"))
-            session.clear()  # a new session on sign-in: nothing from before carries over
-            login_user(user)
-            services.record_sign_in(user)
+            _start_session(user)
             return redirect(next_url or url_for("main.home"))
     return render_template("auth/sign_in.html", form=form)
+
+
+def _start_session(user: User) -> None:
+    session.clear()  # a new session on sign-in: nothing from before carries over
+    login_user(sessions.start(user.id, request.headers.get("User-Agent", "")))
+    services.record_sign_in(user)
 
 
 @bp.route("/sign-out", methods=["POST"])
 @signed_in
 def sign_out() -> Response:
+    sessions.end(current_user.session_id)  # the cookie stops working wherever it was copied to
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -138,8 +149,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
 @public
 def accept_invitation(token: str) -> str | Response | tuple[str, int]:
     def done(user: User) -> Response:
-        login_user(services.signed_in_user(user.id, user.session_version))
-        services.record_sign_in(user)
+        _start_session(user)
         flash("Welcome to Place Leaders. Your password is set.", "success")
         return redirect(url_for("main.home"))
 

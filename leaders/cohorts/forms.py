@@ -94,7 +94,10 @@ class InviteForm(Form):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the person's full name"), Length(max=200)],
+        validators=[
+            DataRequired("Enter the person's full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
     )
     email = EmailField(
         "Email address",
@@ -102,11 +105,16 @@ class InviteForm(Form):
         validators=[
             DataRequired("Enter an email address"),
             Email("Enter an email address in the correct format, like name@example.com"),
-            Length(max=254),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
         ],
     )
     job_title = StringField(
-        "Job title", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+        "Job title",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=200, message="Job title must be 200 characters or fewer"),
+        ],
     )
     organisation = SelectField(
         "Organisation",
@@ -173,7 +181,7 @@ class SessionForm(Form):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter a title, like Workshop 2: Evidence and purpose"),
-            Length(max=200),
+            Length(max=200, message="Title must be 200 characters or fewer"),
         ],
     )
     kind = SelectField(
@@ -188,10 +196,18 @@ class SessionForm(Form):
         "Start time",
         widget=GovTextInput(),
         description="Use the 24-hour clock, for example 09:30 or 14:00",
-        validators=[DataRequired("Enter a start time, like 09:30")],
+        validators=[
+            DataRequired("Enter a start time, like 09:30"),
+            Length(max=5, message="Enter a start time, like 09:30"),
+        ],
     )
     location = StringField(
-        "Location", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+        "Location",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=200, message="Location must be 200 characters or fewer"),
+        ],
     )
     submit = SubmitField("Add session", widget=GovSubmitInput())
 

@@ -180,6 +180,10 @@ def plan(pending: PendingImport) -> Plan:
     return Plan(pending, steps, list(new_orgs.values()))
 
 
+class AlreadyImported(Exception):
+    """The pending import was confirmed already (by another click of the same button)."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     added: int
@@ -203,6 +207,15 @@ def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: obje
             [Problem(None, "organisation", f'Choose a sector for "{name}"') for name in missing]
         )
     try:
+        # Claim the pending import first: of two confirmations at once (a double click), one
+        # deletes the row and goes on; the other deletes nothing and stops here.
+        claimed = db.session.execute(
+            delete(PendingImport)
+            .where(PendingImport.id == current.pending.id)
+            .returning(PendingImport.id)
+        ).first()
+        if claimed is None:
+            raise AlreadyImported()
         for name in current.new_organisations:
             db.session.add(Organisation(name=name, sector=sectors[name.lower()]))
         db.session.flush()
@@ -227,7 +240,6 @@ def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: obje
             )
             if step.invite:
                 to_invite.append(user)
-        db.session.delete(current.pending)
         db.session.commit()
     except Exception:
         db.session.rollback()

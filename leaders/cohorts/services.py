@@ -209,10 +209,9 @@ def add_person(
     An existing person keeps their details; their role in this cohort is set to ``role``.
     Audited: added (or imported from the file named), or a changed role.
     """
-    user = accounts.find_by_email(email)
-    if user is None:
-        user = accounts.create_user(email, name, job_title=job_title, commit=False)
-        db.session.flush()
+    user = accounts.find_by_email(email) or accounts.create_user_once(
+        email, name, job_title=job_title
+    )
     if organisation_id and not user.organisation_id:
         user.organisation_id = organisation_id
     before = db.session.execute(
@@ -285,6 +284,18 @@ def remove_person(cohort: Cohort, user_id: int, *, actor: object) -> bool:
         )
     db.session.commit()
     return removed is not None
+
+
+def why_not_invite(user: User) -> str | None:
+    """Why this person cannot be sent an invitation (they can sign in already, or are erased)."""
+    if not user.active:
+        return f"{user.name}'s account is closed, so no invitation can be sent."
+    if user.password_hash is not None:
+        return (
+            f"{user.name} has already set a password, so there is no invitation to resend. They "
+            "can sign in, or reset their password from the sign-in page."
+        )
+    return None
 
 
 def send_invitation(user: User, cohort: Cohort) -> None:

@@ -20,8 +20,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit, confirm, downloads
-from leaders.access import roles, signed_in
-from leaders.auth.models import Role
+from leaders.access import NotApplicable, roles, signed_in
+from leaders.auth.models import Role, User
 from leaders.catalogue.store import get_catalogue
 
 # enrolment_views holds the import and due-date pages: importing it adds its routes to `bp`.
@@ -191,10 +191,12 @@ def invite(cohort_id: int) -> str | Response:
             organisation_id=int(form.organisation.data),
             actor=current_user.id,
         )
-        db.session.commit()
+        db.session.commit()  # the person is added first; the email goes after, and says if it failed
         if needs_invite:
-            services.send_invitations([user], access.cohort)
-            flash(f"{user.name} is added and has been sent an invitation.", "success")
+            if services.send_invitations([user], access.cohort):
+                flash(f"{user.name} is added and has been sent an invitation.", "success")
+            else:
+                flash(f"{user.name} is added. " + _NOT_SENT.format(name=user.name), "error")
         else:
             flash(f"{user.name} already has an account and is added to the cohort.", "success")
         return redirect(url_for("cohorts.people", cohort_id=cohort_id))
@@ -247,17 +249,32 @@ def resend(cohort_id: int, user_id: int) -> Response:
     access = require_manager(cohort_access(current_user, cohort_id))
     if not CsrfOnlyForm().validate_on_submit():
         abort(400)
-    from leaders.auth.models import User
-
     person = next((p for p in services.people(access) if p.user_id == user_id), None)
     if person is None:
         abort(404)
-    services.send_invitations([db.session.get(User, user_id)], access.cohort)
-    audit.record_now(
-        audit.Action.INVITATION_RESENT, actor=current_user.id, cohort=access.cohort, subject=user_id
-    )
-    flash(f"A new invitation is on its way to {person.email}.", "success")
+    user = db.session.get(User, user_id)
+    # The page offers this only to people who have not set a password; the server checks it too.
+    refusal = services.why_not_invite(user)
+    if refusal:
+        raise NotApplicable(refusal)
+    if services.send_invitations([user], access.cohort):
+        audit.record_now(
+            audit.Action.INVITATION_RESENT,
+            actor=current_user.id,
+            cohort=access.cohort,
+            subject=user_id,
+        )
+        flash(f"A new invitation is on its way to {person.email}.", "success")
+    else:
+        flash(_NOT_SENT.format(name=person.name), "error")
     return redirect(url_for("cohorts.people", cohort_id=cohort_id))
+
+
+#: When the mail server refuses: the person is in the cohort, and the page says how to try again.
+_NOT_SENT = (
+    "The invitation email to {name} could not be sent. Use Resend invitation on their row to try "
+    "again, or check the email settings."
+)
 
 
 @bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>")

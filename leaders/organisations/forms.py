@@ -74,13 +74,26 @@ class OrganisationForm(Form):
             raise ValidationError("Choose a place from the list")
 
 
+SEARCH_MAX_LENGTH = 100
+
+
 class SearchForm(Form):
     """The search box on the list page: a GET form, so it carries no CSRF token."""
 
     class Meta:
         csrf = False
 
-    q = StringField("Search by name", widget=GovTextInput(), filters=[normalise_name])
+    q = StringField(
+        "Search by name",
+        widget=GovTextInput(),
+        filters=[normalise_name],
+        validators=[
+            Length(
+                max=SEARCH_MAX_LENGTH,
+                message=f"Search must be {SEARCH_MAX_LENGTH} characters or fewer",
+            )
+        ],
+    )
 
 
 class ChooseMergeTargetForm(Form):

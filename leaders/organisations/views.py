@@ -34,8 +34,11 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
 @signed_in
 def index() -> str:
     search = SearchForm(formdata=request.args)
-    organisations = services.list_organisations(search.q.data or "")
-    return render_template("organisations/index.html", organisations=organisations, search=search)
+    query = (search.q.data or "") if search.validate() else ""  # too long: the field says so
+    organisations = services.list_organisations(query)
+    return render_template(
+        "organisations/index.html", organisations=organisations, search=search, query=query
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -10,8 +10,10 @@ from datetime import date, datetime
 
 from flask import abort
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from leaders import audit
+from leaders.auth import sessions
 from leaders.auth.models import User
 from leaders.catalogue.model import Catalogue
 from leaders.cohorts.models import Attendance, Cohort, CohortMember, CohortSession
@@ -138,10 +140,17 @@ def erasure_request(user_id: int) -> ErasureRequest | None:
 
 
 def request_erasure(user_id: int) -> None:
-    if erasure_request(user_id) is None:
-        db.session.add(ErasureRequest(user_id=user_id))
-        audit.record(audit.Action.REQUESTED_ERASURE, actor=user_id, subject=user_id)
-        db.session.commit()
+    """Ask for erasure; asking again (a double submit, two tabs at once) changes nothing."""
+    if erasure_request(user_id) is not None:
+        return
+    try:
+        with db.session.begin_nested():  # the unique user_id decides a race: one request stands
+            db.session.add(ErasureRequest(user_id=user_id))
+    except IntegrityError:
+        db.session.rollback()
+        return
+    audit.record(audit.Action.REQUESTED_ERASURE, actor=user_id, subject=user_id)
+    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -196,6 +205,7 @@ def erase(request_id: int, admin_id: int) -> None:
             session_version=User.session_version + 1,
         )
     )
+    sessions.end_all(user_id, commit=False)  # signed out everywhere, in the same transaction
     request.completed_at = utcnow()
     request.completed_by = admin_id
     cohorts = ", ".join(cohorts) or "no cohorts"

@@ -89,13 +89,18 @@ def test_inactive_user_cannot_sign_in(client, db):
     assert "Enter a correct email address and password" in text_of(response)
 
 
-def test_sign_in_starts_a_new_session(client, learner):
+def test_sign_in_starts_a_new_session(client, learner, db):
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
     sign_in(client, learner)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"].startswith(f"{learner.id}.")
+        session_id = session["_user_id"]
+    from leaders.auth.models import UserSession
+
+    # The cookie carries a random session id, not the user's id.
+    assert db.session.get(UserSession, session_id).user_id == learner.id
+    assert str(learner.id) != session_id
 
 
 def test_next_redirect_stays_on_site(client, learner):
@@ -107,7 +112,20 @@ def test_next_redirect_stays_on_site(client, learner):
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"]
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/home\r\nSet-Cookie: planted=1",
+        "/home\nLocation: https://evil.example",
+        "/\t/evil.example",
+        " //evil.example",
+        "///evil.example",
+        "http:/evil.example",
+        "evil.example",
+    ],
 )
 def test_next_redirect_refuses_other_sites(client, learner, target):
     page = client.get("/sign-in")
@@ -125,8 +143,9 @@ def test_sign_in_records_times(client, learner, db):
     assert user.created_at <= user.last_sign_in_at + timedelta(seconds=1)
 
 
-def test_changing_session_version_signs_out_everywhere(learner_client, learner, db):
+def test_ending_every_session_signs_out_everywhere(learner_client, learner, db):
+    from leaders.auth import sessions
+
     assert learner_client.get("/home").status_code == 200
-    learner.session_version += 1
-    db.session.commit()
+    sessions.end_all(learner.id)
     assert learner_client.get("/home").status_code == 302

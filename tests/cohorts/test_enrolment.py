@@ -2,7 +2,6 @@
 
 import io
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from leaders.auth.models import User
 from leaders.cohorts import enrolment
 from leaders.cohorts.models import CohortMember, PendingImport
 from leaders.organisations.models import Organisation
-from tests.helpers import form_token, text_of
+from tests.helpers import form_token, plan_field, text_of
 
 GOOD = (
     "name,email,organisation,job title,cohort role\n"
@@ -46,17 +45,10 @@ def _upload(client, cohort_id, text, name="people.csv"):
     )
 
 
-def _plan_field(page) -> str:
-    """The counts the confirmation page showed, which the form sends back."""
-    match = re.search(r'name="plan" value="([^"]+)"', page.get_data(as_text=True))
-    assert match, "the confirmation form has no plan field"
-    return match.group(1)
-
-
 def _confirm(client, location, **sectors):
     page = client.get(location)
     return client.post(
-        location, data={"csrf_token": form_token(page), "plan": _plan_field(page), **sectors}
+        location, data={"csrf_token": form_token(page), "plan": plan_field(page), **sectors}
     )
 
 
@@ -345,7 +337,7 @@ def test_confirming_a_plan_that_changed_since_the_preview_imports_nothing(cast, 
         client, cast.cohort.id, HEADER + "Nell New,nell.new@example.org,Barnsley Council,,\n"
     ).headers["Location"]
     page = client.get(location)
-    shown = _plan_field(page)
+    shown = plan_field(page)
     # Meanwhile, someone else invites Nell.
     from tests.factories import enrol, make_user
 

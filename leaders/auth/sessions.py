@@ -1,0 +1,93 @@
+"""Signed-in sessions, kept in the database so that ending one ends it for every copy of its cookie.
+
+The signed cookie holds only a random session id. Every request looks the session and its user up
+in one query (`signed_in_user`); a session that has ended, or whose user is inactive, signs no one in.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import bindparam, select, update
+
+from leaders.auth.models import SignedInUser, User, UserSession
+from leaders.extensions import db
+from leaders.timeutil import as_utc, utcnow
+
+#: `last_seen_at` (and the user's `last_active_at`) are written at most this often: each is a write.
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+USER_AGENT_LENGTH = 200
+#: The longest id `start` makes is 43 characters; anything longer in a cookie is not ours.
+ID_LENGTH = 64
+
+_signed_in_query = (
+    select(*SignedInUser.COLUMNS)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.id == bindparam("sid"),
+        UserSession.ended_at.is_(None),
+        User.active.is_(True),
+    )
+)
+
+
+def start(user_id: int, user_agent: str = "") -> SignedInUser:
+    """Begin a session for this user (committed) and return the user as the request will see them."""
+    session_id = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            id=session_id, user_id=user_id, user_agent=(user_agent or "")[:USER_AGENT_LENGTH]
+        )
+    )
+    db.session.commit()
+    user = signed_in_user(session_id)
+    assert user is not None, "a session just started must sign its user in"
+    return user
+
+
+def signed_in_user(session_id: str) -> SignedInUser | None:
+    """The active user of this live session, or None (one primary-key query)."""
+    if not session_id or len(session_id) > ID_LENGTH:
+        return None
+    row = db.session.connection().execute(_signed_in_query, {"sid": session_id}).first()
+    return SignedInUser(row) if row is not None else None
+
+
+def end(session_id: str) -> None:
+    """End one session (sign-out). Its cookie, wherever it has been copied, signs no one in again."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    db.session.commit()
+
+
+def end_all(user_id: int, *, commit: bool = True) -> None:
+    """End every session of this user (a new password, erasure): "sign out everywhere"."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    if commit:
+        db.session.commit()
+
+
+def touch(user: SignedInUser) -> None:
+    """Note that the user and this session are in use, at most once every few minutes."""
+    now = utcnow()
+    wrote = False
+    last_active = as_utc(user.last_active_at)
+    if last_active is None or now - last_active >= LAST_SEEN_RESOLUTION:
+        db.session.execute(update(User).where(User.id == user.id).values(last_active_at=now))
+        wrote = True
+    last_seen = as_utc(user.session_last_seen_at)
+    if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
+        db.session.execute(
+            update(UserSession).where(UserSession.id == user.session_id).values(last_seen_at=now)
+        )
+        wrote = True
+    if wrote:
+        db.session.commit()
