@@ -13,9 +13,15 @@ from sqlalchemy import event, func, select
 
 from leaders import audit
 from leaders.audit import Action, AuditEvent
-from leaders.cohorts import enrolment, services, sessions
+from leaders.cohorts import import_plan, services, sessions
 from leaders.cohorts.access import cohort_access
-from leaders.cohorts.models import AttendanceStatus, CohortMember, CohortSession, SessionKind
+from leaders.cohorts.models import (
+    AttendanceStatus,
+    CohortMember,
+    CohortSession,
+    PendingImport,
+    SessionKind,
+)
 from leaders.extensions import db
 from leaders.filters import UK
 from leaders.network.models import SurveyWave
@@ -121,12 +127,12 @@ def test_an_import_writes_one_entry_per_person_added(app, cast):
             "role": "learner",
         },
     ]
-    pending = enrolment.PendingImport(
+    pending = PendingImport(
         cohort_id=cast.cohort.id, created_by=cast.manager.id, filename="people.csv", rows=rows
     )
     db.session.add(pending)
     db.session.commit()
-    outcome = enrolment.apply(cast.cohort, pending, {}, actor=cast.manager.id)
+    outcome = import_plan.apply(cast.cohort, import_plan.plan(pending), {}, actor=cast.manager.id)
     assert outcome.added == 1
     imported = one(Action.IMPORTED)
     assert imported.subject_id == services.accounts.find_by_email("imogen@example.org").id

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from leaders.audit import AuditEvent
 from leaders.cohorts.models import Attendance, CohortMember, CohortModule, CohortSession
 from leaders.extensions import db
 from leaders.filters import govuk_date
-from leaders.privacy.models import AuditEvent, ErasureRequest
+from leaders.privacy.models import ErasureRequest
 from leaders.timeutil import uk_today, utcnow
 from tests.conftest import sign_in
 from tests.factories import enrol, make_user
@@ -213,7 +214,9 @@ def test_removed_and_erased_people_leave_the_lists_and_the_figures(cast, as_user
     client = as_user(cast.manager)
     page = client.get(f"/cohorts/{cast.cohort.id}/people")
     client.post(
-        f"/cohorts/{cast.cohort.id}/people/{ben.id}/remove", data={"csrf_token": form_token(page)}
+        f"/cohorts/{cast.cohort.id}/people/{ben.id}/remove",
+        data={"csrf_token": form_token(page), "confirm": "yes"},
+        follow_redirects=True,  # the "no longer in this cohort" message is shown on People
     )
     _erase(cast, cat)
 
