@@ -2,7 +2,7 @@
 
 Each block builds GOV.UK markup. Callout headings are created as placeholders marked with
 ``data-app-heading``: their level depends on where the block sits in the document outline, so the
-GOV.UK tree processor in render.py sets it once the whole document is parsed. Titles are checked
+GOV.UK tree processor in govuk_tree.py sets it once the whole document is parsed. Titles are checked
 in scan.py, so here a title is always optional.
 """
 

@@ -23,8 +23,8 @@ from .model import (
 )
 from .parse import SLUG_RE
 
-#: Bump whenever rendering (render.py, blocks.py) or the checks of a body (scan.py, quizzes.py)
-#: change: it invalidates the disk cache, whose entries were rendered and checked by older code.
+#: Bump whenever rendering (render.py, govuk_tree.py, blocks.py) or the checks of a body (scan.py,
+#: quizzes.py) change: it invalidates the disk cache, whose entries were rendered and checked by older code.
 RENDERER_VERSION = 3
 _LIBRARIES = ("markdown", "pymdown-extensions", "nh3")
 

@@ -24,7 +24,7 @@ from .parse import SLUG_RE
 from .safety import control_characters
 
 if TYPE_CHECKING:
-    from .loader import _LessonEntry
+    from .walk import LessonEntry
 
 MANIFEST = "published-keys.txt"
 
@@ -38,10 +38,10 @@ _HEADER = """\
 Report = Callable[[Path, int | None, str], None]
 
 
-def index_aliases(lessons: list[_LessonEntry], root: Path, problem: Report) -> dict[str, str]:
+def index_aliases(lessons: list[LessonEntry], root: Path, problem: Report) -> dict[str, str]:
     """Every key and alias → the lesson key it leads to; report aliases that cannot be used."""
     targets = {lesson.key: lesson.key for lesson in lessons}
-    owners: dict[str, _LessonEntry] = {}
+    owners: dict[str, LessonEntry] = {}
     by_key = {lesson.key: lesson for lesson in lessons}
     for lesson in lessons:
         for alias, line in lesson.values.get("aliases", []):
@@ -141,7 +141,7 @@ def read_manifest(root: Path) -> tuple[list[tuple[str, int]] | None, list[Proble
 
 def check_manifest(
     root: Path,
-    lessons: Iterable[_LessonEntry],
+    lessons: Iterable[LessonEntry],
     targets: dict[str, str],
     *,
     require_recorded: bool = True,

@@ -8,13 +8,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass, fields, replace
 from datetime import date
 from importlib import resources
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from leaders.extensions import db
 from leaders.places.models import Place, PlaceKind
-from leaders.timeutil import utcnow
+from leaders.timeutil import uk_today
 
 DATA_FILE = "data/ons-ltla-to-utla-april-2021.json"
 
@@ -186,7 +185,7 @@ def _values(place: Place) -> tuple:
 
 def today() -> date:
     """Today in the UK, where councils begin and end at midnight."""
-    return utcnow().astimezone(ZoneInfo("Europe/London")).date()
+    return uk_today()
 
 
 def _current_on(on: date) -> ColumnElement[bool]:

@@ -19,7 +19,15 @@ from leaders.network.metrics import (
 )
 from tests.network import person, tie
 
-PURE = ["__init__", "graph", "metrics", "allocation", "layout"]
+PURE = [
+    "__init__",
+    "graph",
+    "metrics",
+    "allocation",
+    "allocation_score",
+    "allocation_search",
+    "layout",
+]
 
 
 def test_the_computational_core_imports_no_flask_no_database_and_no_other_feature():
