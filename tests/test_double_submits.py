@@ -91,7 +91,7 @@ def test_inviting_the_same_person_twice_adds_them_once(app):
 
 def test_inviting_the_same_new_person_at_once_makes_one_account(app):
     cast = Cast()
-    cohort_id = cast.cohort.id
+    cohort_id, manager_id = cast.cohort.id, cast.manager.id
 
     def work(i):
         cohort = db.session.get(type(cast.cohort), cohort_id)
@@ -102,6 +102,7 @@ def test_inviting_the_same_new_person_at_once_makes_one_account(app):
             job_title="",
             role=CohortRole.LEARNER,
             organisation_id=None,
+            actor=manager_id,
         )
         db.session.commit()
 

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from flask import render_template, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from leaders import audit, mail
@@ -117,9 +117,14 @@ def create_user_once(email: str, name: str, *, job_title: str = "") -> User:
     """
     email = email.strip()
     stmt = insert(User).values(
-        email=email, name=name.strip(), job_title=job_title.strip(), role=Role.LEARNER.value
+        email=email,
+        email_key=email_key(email),
+        name=name.strip(),
+        job_title=job_title.strip(),
+        role=Role.LEARNER.value,
     )
-    db.session.execute(stmt.on_conflict_do_nothing(index_elements=[func.lower(User.email)]))
+    # The unique key decides: ÉVA@x.org and éva@x.org are one person (see email_key).
+    db.session.execute(stmt.on_conflict_do_nothing(index_elements=[User.email_key]))
     user = find_by_email(email)
     assert user is not None
     return user
