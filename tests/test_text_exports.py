@@ -131,6 +131,7 @@ def test_network_csv_and_graphml(hostile, client):
         "Organisation B",
         "Sector B",
         "Kinds",
+        "Source",  # reported by people, or made by the programme (learning sets)
     ]
     cells = {cell for row in rows[1:] for cell in row}
     assert {"'" + FORMULA, CONTROLS_SHOWN, "'+Barnsley\ufffd Council"} <= cells
