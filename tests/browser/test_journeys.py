@@ -212,7 +212,9 @@ def test_manager_imports_people_reads_the_dashboard_and_network_and_downloads_ex
     expect(problems.first.locator("td").nth(0)).to_have_text("2")
     expect(problems.first.locator("td").nth(1)).to_have_text("email")
     expect(problems.first.locator("td").nth(2)).to_contain_text('"rachel.moss@sheffield"')
-    summary.get_by_role("link").click()
+    # The summary links the overall message and each row's problem to the table.
+    expect(summary.get_by_role("link")).to_have_count(2)
+    summary.get_by_role("link", name="Row 2, column email").click()
     expect(page).to_have_url(re.compile("#problems$"))
 
     # Fixed: the check page asks for the new organisation's sector before anything is saved.
@@ -226,7 +228,7 @@ def test_manager_imports_people_reads_the_dashboard_and_network_and_downloads_ex
     page.get_by_label("Sector of Sheffield Children's Hospital").select_option(label="NHS")
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Imported: 3 added, 0 with a new role, 1 new organisations. 3 invitations sent."
+        "Imported: 3 people added, 0 with a new role, 1 new organisation. 3 invitations sent."
     )
     assert page.locator("caption").first.inner_text() != people_before
     for name, email, organisation, job in GOOD_ROWS:
