@@ -80,7 +80,7 @@ def sign_in() -> str | Response:
             # One answer for every failure, locked or not, account or not (see authenticate).
             minutes = int(services.LOCKOUT.total_seconds() // 60)
             form.email.errors.append(
-                "Enter a correct email address and password. Both are case sensitive. After "
+                "Enter a correct email address and password. The password is case sensitive. After "
                 f"{services.MAX_FAILED_SIGN_INS} wrong passwords in a row, sign-in is paused for "
                 f"{minutes} minutes"
             )
