@@ -11,7 +11,7 @@ from leaders.auth.models import Role, User
 from leaders.catalogue.store import get_catalogue
 from leaders.extensions import db
 
-#: The organisation each demo account works for (by name; see demo_programme.ORGANISATIONS).
+#: The organisation each demo account works for (by name; see demo_programme.people.ORGANISATIONS).
 DEMO_ORGANISATIONS = {
     "learner": "Barnsley Metropolitan Borough Council",
     "learner2": "NHS Kent and Medway Integrated Care Board",

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from leaders import downloads
 from leaders.cohorts.dashboard import Dashboard
 from leaders.filters import UK
+from leaders.organisations.sectors import sector_label
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,6 @@ def learners(d: Dashboard) -> Table:
             ]
         )
     return Table("Learners", headers, rows)
-
-
-def sector_label(value: str | None) -> str:
-    from leaders.organisations.models import Sector
-
-    return Sector(value).label if value else ""
 
 
 def to_csv(table: Table) -> str:

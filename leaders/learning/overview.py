@@ -11,8 +11,8 @@ from sqlalchemy import select
 from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Prompt
 from leaders.extensions import db
 from leaders.learning.models import JournalEntry, QuizAttempt
+from leaders.learning.progress import LessonState, Progress, lesson_states
 from leaders.learning.reflections import readers
-from leaders.learning.services import LessonState, Progress, lesson_states
 from leaders.timeutil import uk_today
 
 

@@ -1,153 +1,65 @@
-"""The learner's journey: what each page needs, in a fixed number of queries, and the writes."""
+"""The learner's journey: what the lesson page needs, in a fixed number of queries, and the writes.
+
+Progress (lesson states, figures, the view upsert) is in progress.py and knowledge checks in
+quizzes.py; this module puts the lesson page together and keeps completions and reflections. The
+views reach all three through this module.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, bindparam, func, literal, select
+from sqlalchemy import bindparam, func, select
 
 from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Quiz
-from leaders.db_types import UTCDateTime
 from leaders.extensions import db
 from leaders.learning.journal import render_reflection
-from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
+from leaders.learning.models import JournalEntry, LessonProgress, Visibility
+from leaders.learning.progress import (
+    LessonState,
+    NotOpen,
+    Progress,
+    Status,
+    course_progress,
+    lesson_states,
+    record_view,
+)
+from leaders.learning.quizzes import (
+    AnswerError,
+    Attempt,
+    NotYetPassed,
+    QuizRecord,
+    blocking_quizzes,
+    fragment_keys,
+    mark,
+    quiz_records,
+    submit_quiz,
+)
 from leaders.learning.reflections import cohort_for_writing
-from leaders.timeutil import uk_today, utcnow
+from leaders.timeutil import utcnow
 from leaders.upsert import insert
 
-
-class Status(StrEnum):
-    NOT_STARTED = "Not started"
-    IN_PROGRESS = "In progress"
-    COMPLETED = "Completed"
-
-
-@dataclass(frozen=True)
-class LessonState:
-    """What the learner has done with one lesson."""
-
-    first_viewed_at: datetime | None = None
-    last_viewed_at: datetime | None = None
-    completed_at: datetime | None = None
-    version_completed: str | None = None
-
-    @property
-    def status(self) -> Status:
-        if self.completed_at:
-            return Status.COMPLETED
-        return Status.IN_PROGRESS if self.first_viewed_at else Status.NOT_STARTED
-
-    def changed_since_completed(self, lesson: Lesson) -> bool:
-        return bool(self.completed_at) and self.version_completed != lesson.version
-
-    def merged(self, other: LessonState) -> LessonState:
-        """Combine rows for one lesson stored under its current key and an old alias."""
-        return LessonState(
-            first_viewed_at=_earliest(self.first_viewed_at, other.first_viewed_at),
-            last_viewed_at=_latest(self.last_viewed_at, other.last_viewed_at),
-            completed_at=_earliest(self.completed_at, other.completed_at),
-            version_completed=self.version_completed or other.version_completed,
-        )
-
-
-def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
-    return min(x for x in (a, b) if x) if (a or b) else None
-
-
-def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
-    return max(x for x in (a, b) if x) if (a or b) else None
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A learner's states for a set of lessons, and the figures pages show about them."""
-
-    lessons: tuple[Lesson, ...]
-    states: Mapping[str, LessonState]
-
-    def state(self, lesson: Lesson) -> LessonState:
-        return self.states.get(lesson.key, LessonState())
-
-    @property
-    def completed(self) -> int:
-        return sum(1 for lesson in self.lessons if self.state(lesson).completed_at)
-
-    @property
-    def total(self) -> int:
-        return len(self.lessons)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.completed / self.total) if self.total else 0
-
-    @property
-    def minutes_left(self) -> int:
-        return sum(lesson.minutes for lesson in self.lessons if not self.state(lesson).completed_at)
-
-    @property
-    def status(self) -> Status:
-        if self.total and self.completed == self.total:
-            return Status.COMPLETED
-        if any(self.state(lesson).first_viewed_at for lesson in self.lessons):
-            return Status.IN_PROGRESS
-        return Status.NOT_STARTED
-
-    def of(self, lessons: Iterable[Lesson]) -> Progress:
-        return Progress(tuple(lessons), self.states)
-
-
-def lesson_states(user_id: int, catalogue: Catalogue, key_prefix: str) -> dict[str, LessonState]:
-    """Every progress row of the learner under a key prefix, mapped to current keys (one query)."""
-    rows = db.session.execute(
-        select(
-            LessonProgress.lesson_key,
-            LessonProgress.first_viewed_at,
-            LessonProgress.last_viewed_at,
-            LessonProgress.completed_at,
-            LessonProgress.version_completed,
-        ).where(LessonProgress.user_id == user_id, LessonProgress.lesson_key.startswith(key_prefix))
-    ).all()
-    states: dict[str, LessonState] = {}
-    for key, first, last, completed, version in rows:
-        canonical = catalogue.canonical_key(key)
-        if canonical is None:
-            continue  # progress on a lesson that no longer exists: kept, not shown
-        state = LessonState(first, last, completed, version)
-        states[canonical] = states[canonical].merged(state) if canonical in states else state
-    return states
-
-
-def course_progress(user_id: int, catalogue: Catalogue, course: Course) -> Progress:
-    prefix = f"{course.key}/"
-    # Aliases may point outside the prefix only if a lesson moved between courses; authors don't.
-    return Progress(course.lessons, lesson_states(user_id, catalogue, prefix))
-
-
-# Lesson page ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuizRecord:
-    """A learner's attempts at one quiz."""
-
-    quiz: Quiz
-    attempts: tuple[Attempt, ...] = ()
-
-    @property
-    def latest(self) -> Attempt | None:
-        return self.attempts[-1] if self.attempts else None
-
-    @property
-    def best(self) -> Attempt | None:
-        return max(self.attempts, key=lambda a: (a.score, a.created_at)) if self.attempts else None
-
-    @property
-    def passed(self) -> bool:
-        return any(a.passed for a in self.attempts)
+__all__ = [
+    "AnswerError",
+    "Attempt",
+    "LessonPage",
+    "LessonState",
+    "NotOpen",
+    "NotYetPassed",
+    "Progress",
+    "QuizRecord",
+    "Status",
+    "complete_lesson",
+    "course_progress",
+    "lesson_page",
+    "lesson_states",
+    "mark",
+    "record_view",
+    "save_reflection",
+    "submit_quiz",
+]
 
 
 @dataclass(frozen=True)
@@ -167,149 +79,6 @@ class LessonPage:
         return not self.blocked_by
 
 
-def _all_keys(lesson: Lesson) -> tuple[str, ...]:
-    return (lesson.key, *lesson.aliases)
-
-
-def _fragment_keys(lesson: Lesson, fragment: str) -> list[str]:
-    return [f"{key}#{fragment}" for key in _all_keys(lesson)]
-
-
-_PROGRESS_COLUMNS = (
-    LessonProgress.first_viewed_at,
-    LessonProgress.last_viewed_at,
-    LessonProgress.completed_at,
-    LessonProgress.version_completed,
-)
-_view_upserts: dict[tuple[str, bool], Any] = {}
-
-
-class NotOpen(Exception):
-    """The learner may not open this lesson (no cohort on its course, or its module is not open)."""
-
-
-def _view_upsert(gated: bool) -> Any:
-    """The upsert a lesson view runs, built once per database kind (it is on every lesson page).
-
-    Gated, it inserts only if one of the learner's cohorts on the course has the lesson's module
-    open today (INSERT … SELECT … WHERE EXISTS), so checking access costs no extra query.
-    """
-    dialect = db.session.get_bind().dialect.name
-    stmt = _view_upserts.get((dialect, gated))
-    if stmt is None:
-        now = bindparam("now", type_=UTCDateTime())
-        columns = ["user_id", "lesson_key", "first_viewed_at", "last_viewed_at"]
-        if gated:
-            source = select(
-                bindparam("user_id", type_=Integer),
-                bindparam("lesson_key", type_=String),
-                now,
-                now,
-            ).where(_module_open_for_learner())
-            values = insert(LessonProgress).from_select(columns, source)
-        else:
-            values = insert(LessonProgress).values(
-                user_id=bindparam("user_id"),
-                lesson_key=bindparam("lesson_key"),
-                first_viewed_at=now,
-                last_viewed_at=now,
-            )
-        stmt = _view_upserts[(dialect, gated)] = values.on_conflict_do_update(
-            index_elements=["user_id", "lesson_key"],
-            set_={"last_viewed_at": values.excluded.last_viewed_at},
-        ).returning(*_PROGRESS_COLUMNS)
-    return stmt
-
-
-def _module_open_for_learner() -> Any:
-    """EXISTS: the user is in a cohort on this course that has this module open (or is staff in it)."""
-    from leaders.cohorts.models import Cohort, CohortMember, CohortModule
-
-    schedule = CohortModule.__table__.alias("schedule")
-    return (
-        select(literal(1))
-        .select_from(CohortMember)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .outerjoin(
-            schedule,
-            (schedule.c.cohort_id == Cohort.id)
-            & (schedule.c.module_key == bindparam("module_key")),
-        )
-        .where(
-            CohortMember.user_id == bindparam("member_id"),
-            Cohort.course_key == bindparam("course_key"),
-            (CohortMember.role != "learner")
-            | schedule.c.opens_on.is_(None)
-            | (schedule.c.opens_on <= bindparam("today", type_=Date)),
-        )
-        .exists()
-    )
-
-
-def record_view(user_id: int, lesson: Lesson, *, gated: bool = False) -> LessonState:
-    """Note that the learner opened the lesson (an upsert: safe under double loads and races).
-
-    With ``gated``, raise NotOpen (and write nothing) unless a cohort opens the lesson to them.
-    """
-    now = utcnow()
-    params = {"user_id": user_id, "lesson_key": lesson.key, "now": now}
-    if gated:
-        params |= {
-            "member_id": user_id,
-            "course_key": lesson.course_key,
-            "module_key": lesson.module_key,
-            "today": uk_today(now),
-        }
-    row = db.session.connection().execute(_view_upsert(gated), params).first()
-    if row is None:
-        raise NotOpen(lesson.key)
-    state = LessonState(*row)
-    if lesson.aliases:  # progress kept under an old name counts too (one more query, rare)
-        for old in db.session.execute(
-            select(*_PROGRESS_COLUMNS).where(
-                LessonProgress.user_id == user_id, LessonProgress.lesson_key.in_(lesson.aliases)
-            )
-        ).all():
-            state = state.merged(LessonState(*old))
-    return state
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """A quiz attempt as pages show it (read as plain columns: lesson pages load many)."""
-
-    id: int
-    quiz_key: str
-    quiz_version: str
-    answers: list
-    score: int
-    total: int
-    passed: bool | None
-    created_at: datetime
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.score / self.total) if self.total else 0
-
-
-# Lesson pages run these on every view: built once, with parameters.
-_attempts_query = (
-    select(
-        QuizAttempt.id,
-        QuizAttempt.quiz_key,
-        QuizAttempt.quiz_version,
-        QuizAttempt.answers,
-        QuizAttempt.score,
-        QuizAttempt.total,
-        QuizAttempt.passed,
-        QuizAttempt.created_at,
-    )
-    .where(
-        QuizAttempt.user_id == bindparam("user_id"),
-        QuizAttempt.quiz_key.in_(bindparam("keys", expanding=True)),
-    )
-    .order_by(QuizAttempt.created_at, QuizAttempt.id)
-)
 _entries_query = select(
     JournalEntry.prompt_key,
     JournalEntry.body,
@@ -322,22 +91,11 @@ _entries_query = select(
 )
 
 
-def _quiz_records(user_id: int, lesson: Lesson) -> dict[str, QuizRecord]:
-    if not lesson.quizzes:
-        return {}
-    keys = [k for quiz in lesson.quizzes for k in _fragment_keys(lesson, quiz.id)]
-    rows = db.session.connection().execute(_attempts_query, {"user_id": user_id, "keys": keys})
-    by_id: dict[str, list[Attempt]] = {quiz.id: [] for quiz in lesson.quizzes}
-    for attempt in (Attempt(*row) for row in rows):
-        by_id[attempt.quiz_key.partition("#")[2]].append(attempt)
-    return {quiz.id: QuizRecord(quiz, tuple(by_id[quiz.id])) for quiz in lesson.quizzes}
-
-
 def _entries(user_id: int, lesson: Lesson) -> dict[str, Any]:
     """The learner's entries for the lesson's prompts, by prompt id (rows: body, visibility, …)."""
     if not lesson.prompts:
         return {}
-    keys = [k for prompt in lesson.prompts for k in _fragment_keys(lesson, prompt.id)]
+    keys = [k for prompt in lesson.prompts for k in fragment_keys(lesson, prompt.id)]
     rows = db.session.connection().execute(_entries_query, {"user_id": user_id, "keys": keys})
     return {row.prompt_key.partition("#")[2]: row for row in rows}
 
@@ -350,7 +108,7 @@ def lesson_page(
     With ``gated`` (learners), NotOpen if no cohort of theirs has the lesson's module open.
     """
     state = record_view(user_id, lesson, gated=gated)
-    quizzes = _quiz_records(user_id, lesson)
+    quizzes = quiz_records(user_id, lesson)
     entries = _entries(user_id, lesson)
     db.session.commit()
     return LessonPage(
@@ -362,28 +120,11 @@ def lesson_page(
         entries=entries,
         previous=catalogue.previous_lesson(lesson.key),
         next=catalogue.next_lesson(lesson.key),
-        blocked_by=_blocking_quizzes(lesson, quizzes),
-    )
-
-
-def _blocking_quizzes(lesson: Lesson, records: Mapping[str, QuizRecord]) -> tuple[Quiz, ...]:
-    """Quizzes with a pass mark that the learner has not yet passed."""
-    return tuple(
-        quiz
-        for quiz in lesson.quizzes
-        if quiz.pass_mark is not None and not (quiz.id in records and records[quiz.id].passed)
+        blocked_by=blocking_quizzes(lesson, quizzes),
     )
 
 
 # Writes ---------------------------------------------------------------------------------------
-
-
-class NotYetPassed(Exception):
-    """The lesson has a knowledge check with a pass mark that the learner has not reached."""
-
-    def __init__(self, quizzes: tuple[Quiz, ...]) -> None:
-        self.quizzes = quizzes
-        super().__init__(", ".join(q.title for q in quizzes))
 
 
 def complete_lesson(user_id: int, lesson: Lesson) -> None:
@@ -391,7 +132,7 @@ def complete_lesson(user_id: int, lesson: Lesson) -> None:
 
     Refused (NotYetPassed) while a knowledge check with a pass mark has not been passed.
     """
-    blocking = _blocking_quizzes(lesson, _quiz_records(user_id, lesson))
+    blocking = blocking_quizzes(lesson, quiz_records(user_id, lesson))
     if blocking:
         raise NotYetPassed(blocking)
     now = utcnow()
@@ -414,44 +155,6 @@ def complete_lesson(user_id: int, lesson: Lesson) -> None:
     )
     db.session.execute(stmt)
     db.session.commit()
-
-
-class AnswerError(ValueError):
-    """The submitted answers cannot be marked: the message says what to do, by question."""
-
-    def __init__(self, missing: list[int]) -> None:
-        self.missing = missing
-        super().__init__(", ".join(map(str, missing)))
-
-
-def mark(quiz: Quiz, answers: Mapping[int, frozenset[int]]) -> tuple[int, list[list[int]]]:
-    """Score answers (question index → chosen option indexes) against the catalogue."""
-    missing = [q.index for q in quiz.questions if not answers.get(q.index)]
-    if missing:
-        raise AnswerError(missing)
-    score = sum(1 for q in quiz.questions if answers[q.index] == q.correct_indexes)
-    return score, [sorted(answers[q.index]) for q in quiz.questions]
-
-
-def submit_quiz(
-    user_id: int, lesson: Lesson, quiz: Quiz, answers: Mapping[int, frozenset[int]]
-) -> QuizAttempt:
-    """Mark and keep an attempt; AnswerError if a question is unanswered."""
-    score, stored = mark(quiz, answers)
-    total = len(quiz.questions)
-    passed = None if quiz.pass_mark is None else 100 * score >= quiz.pass_mark * total
-    attempt = QuizAttempt(
-        user_id=user_id,
-        quiz_key=quiz.key,
-        quiz_version=quiz.version,
-        answers=stored,
-        score=score,
-        total=total,
-        passed=passed,
-    )
-    db.session.add(attempt)
-    db.session.commit()
-    return attempt
 
 
 def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibility) -> int | None:

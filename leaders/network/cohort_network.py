@@ -42,6 +42,7 @@ from leaders.network.metrics import (
     place_network,
 )
 from leaders.network.models import SurveyWave
+from leaders.organisations.sectors import sector_label
 
 WIDTH, HEIGHT = 720, 520
 #: The `layer` values a page takes: reported ties only (the default), or with learning sets drawn.
@@ -231,7 +232,6 @@ def edge_list_csv(network: CohortNetwork) -> str:
     """The ties on the page, one row per pair, with the labels the page shows (leaders/downloads.py
     keeps every cell safe)."""
     from leaders import downloads
-    from leaders.cohorts.exports import sector_label
 
     headers = [
         "Person A",
@@ -270,7 +270,6 @@ def graphml(network: CohortNetwork) -> bytes:
 
     Every text passes `xml_safe`, so the file is valid XML whatever was stored in a name.
     """
-    from leaders.cohorts.exports import sector_label
     from leaders.text import xml_safe
 
     graph = build_graph(network.people, network.shown_ties)

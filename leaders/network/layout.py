@@ -1,11 +1,12 @@
 """Where to draw each person when the network is shown as an SVG, and the sector colours.
 
-The layout is the Fruchterman-Reingold spring layout that networkx's `spring_layout` uses (ties
-pull people together, everyone pushes everyone apart, and each step is capped by a cooling
-"temperature"), written here in plain Python: every networkx layout needs numpy, which the project
-does not depend on. Starting points come from `random.Random(seed)` in person-id order, so the
-same people, ties and seed give the same picture, to the decimal place, on every machine. It is
-O(n^2) per step, fine for a cohort or a programme of a few hundred people.
+The layout is networkx's `spring_layout` (Fruchterman-Reingold: ties pull people together, everyone
+pushes everyone apart), seeded, so the same people, ties and seed give the same picture. It is
+computed once per **network version** (`network_version`: a hash of the person ids and the tied
+pairs with their weights, the only inputs the layout reads) and kept in a small in-process LRU
+cache, so a page view on an unchanged network does not recompute it. Names and sectors are not
+part of the version: renaming someone or changing their organisation moves nobody. From 500
+people networkx switches to its sparse solver, which uses scipy.
 
 Sector colours come from the GOV.UK Design System colour palette. Each has a contrast of at least
 3:1 against white (WCAG 2.2 non-text contrast, 1.4.11) and they are at least 20 apart (CIE76
@@ -29,8 +30,9 @@ from `sector_legend()` and a table of the same data.
 
 from __future__ import annotations
 
-import math
-import random
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -38,6 +40,7 @@ from types import MappingProxyType
 import networkx as nx
 
 from leaders.network.graph import Person, Tie, build_graph
+from leaders.organisations.sectors import Sector
 
 SECTOR_COLOURS: Mapping[str, str] = MappingProxyType(
     {
@@ -57,25 +60,9 @@ SECTOR_COLOURS: Mapping[str, str] = MappingProxyType(
 UNKNOWN_SECTOR_COLOUR = "#0b0c0c"
 UNKNOWN_SECTOR_LABEL = "Sector not recorded"
 
-# The same labels as leaders.organisations.models.SECTOR_LABELS (a test keeps them in step);
-# copied because this package must not import the database models.
-SECTOR_LABELS: Mapping[str, str] = MappingProxyType(
-    {
-        "local_government": "Local government",
-        "nhs": "NHS",
-        "police": "Police",
-        "fire_and_rescue": "Fire and rescue",
-        "education": "Education",
-        "combined_authority": "Combined authority",
-        "central_government": "Central government",
-        "voluntary_and_community": "Voluntary and community",
-        "business": "Business",
-        "other": "Other",
-    }
-)
-
 _ITERATIONS = 50
-_MIN_DISTANCE = 0.01
+#: How many layouts the process keeps (one per network version, box and seed).
+CACHE_SIZE = 128
 
 
 @dataclass(frozen=True)
@@ -108,7 +95,7 @@ def sector_legend(sectors: Iterable[str | None] | None = None) -> list[LegendEnt
     """The colour key, in the taxonomy's order; only `sectors` (if given) and 'not recorded' last."""
     wanted = None if sectors is None else set(sectors)
     entries = [
-        LegendEntry(key, SECTOR_LABELS[key], colour)
+        LegendEntry(key, Sector(key).label, colour)
         for key, colour in SECTOR_COLOURS.items()
         if wanted is None or key in wanted
     ]
@@ -117,41 +104,61 @@ def sector_legend(sectors: Iterable[str | None] | None = None) -> list[LegendEnt
     return entries
 
 
+def network_version(graph: nx.Graph) -> str:
+    """What the layout depends on, as a short hash: the person ids and each tied pair's weight.
+
+    `build_graph` adds nodes and edges in a fixed order, but the hash sorts them anyway so that it
+    never depends on the order records came in.
+    """
+    nodes = sorted(graph)
+    edges = sorted(
+        (min(a, b), max(a, b), int(data.get("weight", 1))) for a, b, data in graph.edges(data=True)
+    )
+    return hashlib.sha256(repr((nodes, edges)).encode()).hexdigest()[:32]
+
+
+class LayoutCache:
+    """A bounded, thread-safe LRU of unit-square positions keyed on (version, seed).
+
+    `computed` counts the layouts actually computed (cache misses), so a test can tell that a
+    second page view on the same network reused the first one's picture.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.computed = 0
+        self._entries: OrderedDict[tuple[str, int], dict[int, tuple[float, float]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def positions(self, graph: nx.Graph, seed: int) -> dict[int, tuple[float, float]]:
+        key = (network_version(graph), seed)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        found = _spring(graph, seed)
+        with self._lock:
+            self.computed += 1
+            self._entries[key] = found
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.computed = 0
+
+
+#: The process's layouts (each worker keeps its own).
+cache = LayoutCache()
+
+
 def _spring(graph: nx.Graph, seed: int) -> dict[int, tuple[float, float]]:
-    """Fruchterman-Reingold in the unit square, as networkx's `_fruchterman_reingold` does it."""
-    nodes = list(graph)
-    n = len(nodes)
-    rng = random.Random(seed)
-    xs = [rng.random() for _ in nodes]
-    ys = [rng.random() for _ in nodes]
-    index = {node: i for i, node in enumerate(nodes)}
-    weight: dict[tuple[int, int], float] = {}
-    for a, b, data in graph.edges(data=True):
-        i, j = sorted((index[a], index[b]))
-        weight[(i, j)] = float(data["weight"])
-    k = math.sqrt(1.0 / n)
-    temperature = max(max(xs) - min(xs), max(ys) - min(ys)) * 0.1
-    cooling = temperature / (_ITERATIONS + 1)
-    for _ in range(_ITERATIONS):
-        dx = [0.0] * n
-        dy = [0.0] * n
-        for i in range(n):
-            xi, yi = xs[i], ys[i]
-            for j in range(i + 1, n):
-                ddx, ddy = xi - xs[j], yi - ys[j]
-                distance = max(math.hypot(ddx, ddy), _MIN_DISTANCE)
-                pull = weight.get((i, j), 0.0)
-                force = k * k / (distance * distance) - pull * distance / k
-                dx[i] += ddx * force
-                dy[i] += ddy * force
-                dx[j] -= ddx * force
-                dy[j] -= ddy * force
-        for i in range(n):
-            length = max(math.hypot(dx[i], dy[i]), _MIN_DISTANCE)
-            xs[i] += dx[i] * temperature / length
-            ys[i] += dy[i] * temperature / length
-        temperature -= cooling
-    return {node: (xs[i], ys[i]) for i, node in enumerate(nodes)}
+    """networkx's spring layout, ties weighted by their number of kinds."""
+    found = nx.spring_layout(graph, weight="weight", iterations=_ITERATIONS, seed=seed)
+    return {int(node): (float(x), float(y)) for node, (x, y) in found.items()}
 
 
 def _fit(values: list[float], low: float, high: float) -> list[float]:
@@ -171,15 +178,16 @@ def layout(
 ) -> list[NodePosition]:
     """A position for every person inside `width` x `height`, at least `margin` from each edge.
 
-    Positions are rounded to one decimal place, and listed in person-id order.
+    Positions are rounded to one decimal place, and listed in person-id order. The spring layout
+    itself comes from `cache` when this network version was laid out before.
     """
     if width <= 2 * margin or height <= 2 * margin:
         raise ValueError(f"The box must be larger than twice the margin ({margin}) each way")
     graph = build_graph(people, ties)
     if not graph:
         return []
-    spring = _spring(graph, seed)
-    nodes = list(spring)
+    spring = cache.positions(graph, seed)
+    nodes = list(graph)
     xs = _fit([spring[n][0] for n in nodes], margin, width - margin)
     ys = _fit([spring[n][1] for n in nodes], margin, height - margin)
     return [

@@ -3,47 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaders.db_types import UTCDateTime
 from leaders.extensions import db
+from leaders.organisations.sectors import SECTOR_LABELS, Sector, sector_label
 from leaders.timeutil import utcnow
 
-
-class Sector(StrEnum):
-    """The sector an organisation belongs to (the taxonomy in DESIGN.md)."""
-
-    LOCAL_GOVERNMENT = "local_government"
-    NHS = "nhs"
-    POLICE = "police"
-    FIRE_AND_RESCUE = "fire_and_rescue"
-    EDUCATION = "education"
-    COMBINED_AUTHORITY = "combined_authority"
-    CENTRAL_GOVERNMENT = "central_government"
-    VOLUNTARY_AND_COMMUNITY = "voluntary_and_community"
-    BUSINESS = "business"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return SECTOR_LABELS[self]
+__all__ = ["SECTOR_LABELS", "Organisation", "Sector", "sector_label"]
 
 
-SECTOR_LABELS = {
-    Sector.LOCAL_GOVERNMENT: "Local government",
-    Sector.NHS: "NHS",
-    Sector.POLICE: "Police",
-    Sector.FIRE_AND_RESCUE: "Fire and rescue",
-    Sector.EDUCATION: "Education",
-    Sector.COMBINED_AUTHORITY: "Combined authority",
-    Sector.CENTRAL_GOVERNMENT: "Central government",
-    Sector.VOLUNTARY_AND_COMMUNITY: "Voluntary and community",
-    Sector.BUSINESS: "Business",
-    Sector.OTHER: "Other",
-}
 _SECTOR_VALUES = ", ".join(f"'{sector.value}'" for sector in Sector)
 
 

@@ -17,9 +17,12 @@ from leaders.organisations.forms import (
     SearchForm,
 )
 from leaders.organisations.models import Organisation
+from leaders.organisations.sectors import sector_label
 from leaders.places.services import places_to_choose
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin/organisations")
+#: Every page names sectors through `Sector.label` (leaders/organisations/models.py).
+bp.add_app_template_global(sector_label, "sector_label")
 
 
 def _organisation_or_404(organisation_id: int) -> Organisation:

@@ -6,15 +6,18 @@ import random
 
 import pytest
 
+from leaders.network.graph import build_graph
 from leaders.network.layout import (
     SECTOR_COLOURS,
-    SECTOR_LABELS,
     UNKNOWN_SECTOR_COLOUR,
+    LayoutCache,
+    cache,
     layout,
+    network_version,
     sector_colour,
     sector_legend,
 )
-from leaders.organisations.models import SECTOR_LABELS as MODEL_LABELS
+from leaders.organisations.models import Sector
 from tests.network import cohort, person, tie
 
 
@@ -64,9 +67,9 @@ def test_a_box_smaller_than_its_margins_is_refused():
         layout([person(1)], [], width=60, height=600, margin=40)
 
 
-def test_the_palette_covers_the_sector_taxonomy_with_the_same_labels():
-    assert dict(SECTOR_LABELS) == {sector.value: label for sector, label in MODEL_LABELS.items()}
-    assert set(SECTOR_COLOURS) == set(SECTOR_LABELS)
+def test_the_palette_covers_the_sector_taxonomy_and_the_legend_uses_its_labels():
+    assert list(SECTOR_COLOURS) == [sector.value for sector in Sector]
+    assert [e.label for e in sector_legend()][:-1] == [sector.label for sector in Sector]
     assert sector_colour("nhs") == SECTOR_COLOURS["nhs"]
     assert sector_colour("ambulance") == sector_colour(None) == UNKNOWN_SECTOR_COLOUR
 
@@ -114,3 +117,53 @@ def test_the_legend_lists_sectors_in_order_and_can_list_only_those_present():
     present = sector_legend(["police", "nhs", "police"])
     assert [(e.sector, e.label) for e in present] == [("nhs", "NHS"), ("police", "Police")]
     assert [e.sector for e in sector_legend(["nhs", None])] == ["nhs", None]
+
+
+def test_the_layout_is_computed_once_per_network_version():
+    people, ties = _cohort_with_ties(30, seed=5)
+    cache.clear()
+    first = layout(people, ties)
+    # Another view of the same network (records in another order, another box) reuses it.
+    assert layout(list(reversed(people)), list(reversed(ties))) == first
+    layout(people, ties, width=400, height=300)
+    assert cache.computed == 1
+    # A new tie is a new version: a new picture.
+    more = [*ties, tie(people[0].id, people[-1].id, kind="mentoring")]
+    assert network_version(build_graph(people, more)) != network_version(build_graph(people, ties))
+    assert layout(people, more) != first
+    assert cache.computed == 2
+    # Another seed is laid out afresh; going back to the first network is a cache hit.
+    layout(people, ties, seed=9)
+    assert cache.computed == 3
+    assert layout(people, ties) == first
+    assert cache.computed == 3
+
+
+def test_the_version_reads_people_and_tied_pairs_not_names_or_kinds_order():
+    people, ties = _cohort_with_ties(20, seed=1)
+    version = network_version(build_graph(people, ties))
+    renamed = [person(p.id, name=f"Someone {p.id}", sector=None) for p in people]
+    assert network_version(build_graph(renamed, ties)) == version
+    # A second kind on an existing pair changes its weight, so the version.
+    a, b = next((t.a, t.b) for t in ties if t.a != t.b)
+    assert network_version(build_graph(people, [*ties, tie(a, b, kind="knew_before")])) != version
+    # One more person with no tie changes it too.
+    assert network_version(build_graph([*people, person(999)], ties)) != version
+
+
+def test_the_cache_is_bounded():
+    small = LayoutCache(size=2)
+    people = [person(i) for i in range(1, 6)]
+    graphs = [build_graph(people, [tie(1, n)]) for n in (2, 3, 4)]
+    for graph in graphs:
+        small.positions(graph, seed=1)
+    small.positions(graphs[0], seed=1)  # evicted by the third: computed again
+    assert small.computed == 4
+
+
+def test_a_programme_of_five_hundred_people_is_laid_out():
+    # networkx uses its sparse solver from 500 people.
+    people, ties = _cohort_with_ties(500, seed=3)
+    positions = layout(people, ties)
+    assert len(positions) == 500
+    assert all(40 <= p.x <= 760 and 40 <= p.y <= 560 for p in positions)

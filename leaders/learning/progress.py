@@ -1,0 +1,228 @@
+"""A learner's progress through lessons: their states, the figures pages show, and lesson views.
+
+`record_view` is on every lesson page: one upsert (built once per database kind) that, for
+learners, also checks that a cohort of theirs has the lesson's module open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Date, Integer, String, bindparam, literal, select
+
+from leaders.catalogue.model import Catalogue, Course, Lesson
+from leaders.db_types import UTCDateTime
+from leaders.extensions import db
+from leaders.learning.models import LessonProgress
+from leaders.timeutil import uk_today, utcnow
+from leaders.upsert import insert
+
+
+class Status(StrEnum):
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+
+
+@dataclass(frozen=True)
+class LessonState:
+    """What the learner has done with one lesson."""
+
+    first_viewed_at: datetime | None = None
+    last_viewed_at: datetime | None = None
+    completed_at: datetime | None = None
+    version_completed: str | None = None
+
+    @property
+    def status(self) -> Status:
+        if self.completed_at:
+            return Status.COMPLETED
+        return Status.IN_PROGRESS if self.first_viewed_at else Status.NOT_STARTED
+
+    def changed_since_completed(self, lesson: Lesson) -> bool:
+        return bool(self.completed_at) and self.version_completed != lesson.version
+
+    def merged(self, other: LessonState) -> LessonState:
+        """Combine rows for one lesson stored under its current key and an old alias."""
+        return LessonState(
+            first_viewed_at=_earliest(self.first_viewed_at, other.first_viewed_at),
+            last_viewed_at=_latest(self.last_viewed_at, other.last_viewed_at),
+            completed_at=_earliest(self.completed_at, other.completed_at),
+            version_completed=self.version_completed or other.version_completed,
+        )
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return min(x for x in (a, b) if x) if (a or b) else None
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max(x for x in (a, b) if x) if (a or b) else None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A learner's states for a set of lessons, and the figures pages show about them."""
+
+    lessons: tuple[Lesson, ...]
+    states: Mapping[str, LessonState]
+
+    def state(self, lesson: Lesson) -> LessonState:
+        return self.states.get(lesson.key, LessonState())
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for lesson in self.lessons if self.state(lesson).completed_at)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def minutes_left(self) -> int:
+        return sum(lesson.minutes for lesson in self.lessons if not self.state(lesson).completed_at)
+
+    @property
+    def status(self) -> Status:
+        if self.total and self.completed == self.total:
+            return Status.COMPLETED
+        if any(self.state(lesson).first_viewed_at for lesson in self.lessons):
+            return Status.IN_PROGRESS
+        return Status.NOT_STARTED
+
+    def of(self, lessons: Iterable[Lesson]) -> Progress:
+        return Progress(tuple(lessons), self.states)
+
+
+def lesson_states(user_id: int, catalogue: Catalogue, key_prefix: str) -> dict[str, LessonState]:
+    """Every progress row of the learner under a key prefix, mapped to current keys (one query)."""
+    rows = db.session.execute(
+        select(
+            LessonProgress.lesson_key,
+            LessonProgress.first_viewed_at,
+            LessonProgress.last_viewed_at,
+            LessonProgress.completed_at,
+            LessonProgress.version_completed,
+        ).where(LessonProgress.user_id == user_id, LessonProgress.lesson_key.startswith(key_prefix))
+    ).all()
+    states: dict[str, LessonState] = {}
+    for key, first, last, completed, version in rows:
+        canonical = catalogue.canonical_key(key)
+        if canonical is None:
+            continue  # progress on a lesson that no longer exists: kept, not shown
+        state = LessonState(first, last, completed, version)
+        states[canonical] = states[canonical].merged(state) if canonical in states else state
+    return states
+
+
+def course_progress(user_id: int, catalogue: Catalogue, course: Course) -> Progress:
+    prefix = f"{course.key}/"
+    # Aliases may point outside the prefix only if a lesson moved between courses; authors don't.
+    return Progress(course.lessons, lesson_states(user_id, catalogue, prefix))
+
+
+_PROGRESS_COLUMNS = (
+    LessonProgress.first_viewed_at,
+    LessonProgress.last_viewed_at,
+    LessonProgress.completed_at,
+    LessonProgress.version_completed,
+)
+_view_upserts: dict[tuple[str, bool], Any] = {}
+
+
+class NotOpen(Exception):
+    """The learner may not open this lesson (no cohort on its course, or its module is not open)."""
+
+
+def _view_upsert(gated: bool) -> Any:
+    """The upsert a lesson view runs, built once per database kind (it is on every lesson page).
+
+    Gated, it inserts only if one of the learner's cohorts on the course has the lesson's module
+    open today (INSERT … SELECT … WHERE EXISTS), so checking access costs no extra query.
+    """
+    dialect = db.session.get_bind().dialect.name
+    stmt = _view_upserts.get((dialect, gated))
+    if stmt is None:
+        now = bindparam("now", type_=UTCDateTime())
+        columns = ["user_id", "lesson_key", "first_viewed_at", "last_viewed_at"]
+        if gated:
+            source = select(
+                bindparam("user_id", type_=Integer),
+                bindparam("lesson_key", type_=String),
+                now,
+                now,
+            ).where(_module_open_for_learner())
+            values = insert(LessonProgress).from_select(columns, source)
+        else:
+            values = insert(LessonProgress).values(
+                user_id=bindparam("user_id"),
+                lesson_key=bindparam("lesson_key"),
+                first_viewed_at=now,
+                last_viewed_at=now,
+            )
+        stmt = _view_upserts[(dialect, gated)] = values.on_conflict_do_update(
+            index_elements=["user_id", "lesson_key"],
+            set_={"last_viewed_at": values.excluded.last_viewed_at},
+        ).returning(*_PROGRESS_COLUMNS)
+    return stmt
+
+
+def _module_open_for_learner() -> Any:
+    """EXISTS: the user is in a cohort on this course that has this module open (or is staff in it)."""
+    from leaders.cohorts.models import Cohort, CohortMember, CohortModule
+
+    schedule = CohortModule.__table__.alias("schedule")
+    return (
+        select(literal(1))
+        .select_from(CohortMember)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .outerjoin(
+            schedule,
+            (schedule.c.cohort_id == Cohort.id)
+            & (schedule.c.module_key == bindparam("module_key")),
+        )
+        .where(
+            CohortMember.user_id == bindparam("member_id"),
+            Cohort.course_key == bindparam("course_key"),
+            (CohortMember.role != "learner")
+            | schedule.c.opens_on.is_(None)
+            | (schedule.c.opens_on <= bindparam("today", type_=Date)),
+        )
+        .exists()
+    )
+
+
+def record_view(user_id: int, lesson: Lesson, *, gated: bool = False) -> LessonState:
+    """Note that the learner opened the lesson (an upsert: safe under double loads and races).
+
+    With ``gated``, raise NotOpen (and write nothing) unless a cohort opens the lesson to them.
+    """
+    now = utcnow()
+    params = {"user_id": user_id, "lesson_key": lesson.key, "now": now}
+    if gated:
+        params |= {
+            "member_id": user_id,
+            "course_key": lesson.course_key,
+            "module_key": lesson.module_key,
+            "today": uk_today(now),
+        }
+    row = db.session.connection().execute(_view_upsert(gated), params).first()
+    if row is None:
+        raise NotOpen(lesson.key)
+    state = LessonState(*row)
+    if lesson.aliases:  # progress kept under an old name counts too (one more query, rare)
+        for old in db.session.execute(
+            select(*_PROGRESS_COLUMNS).where(
+                LessonProgress.user_id == user_id, LessonProgress.lesson_key.in_(lesson.aliases)
+            )
+        ).all():
+            state = state.merged(LessonState(*old))
+    return state
