@@ -19,7 +19,6 @@ from leaders.cohorts.forms import DueDatesForm, ImportForm
 from leaders.cohorts.models import CohortRole
 from leaders.extensions import db
 from leaders.filters import plural
-from leaders.learning.forms import CsrfOnlyForm
 
 #: Problems listed one by one in the error summary; the table below the form lists them all.
 SUMMARY_PROBLEMS = 10
@@ -71,8 +70,6 @@ def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
     errors: list[dict] = []
     changed = False
     if request.method == "POST":
-        if not CsrfOnlyForm().validate_on_submit():
-            abort(400)
         # Someone else may have enrolled some of these people since the page was drawn: then
         # the page's promise is out of date, so show the new one instead of importing.
         changed = request.form.get("plan") != plan.fingerprint
