@@ -28,6 +28,7 @@ from wtforms.validators import (
 
 from leaders.cohorts.models import AttendanceStatus, CohortRole, SessionKind
 from leaders.forms import Form
+from leaders.organisations.models import Sector
 from leaders.widgets import (
     GovDateInput,
     GovFileInput,
@@ -351,3 +352,45 @@ class RegisterForm(Form):
 
     def chosen(self) -> dict[int, AttendanceStatus]:
         return {int(e.form.key.data): AttendanceStatus(e.form.status.data) for e in self.marks}
+
+
+class NewOrganisation(Row):
+    sector = SelectField(
+        "Sector",
+        widget=GovSelect(),
+        choices=[
+            SelectChoice("", "Choose a sector"),
+            *(SelectChoice(s.value, s.label) for s in Sector),
+        ],
+        validators=[InputRequired()],
+    )
+
+
+class ConfirmImportForm(Form):
+    """Confirming an import: the plan the page showed, and a sector for each new organisation."""
+
+    plan = HiddenField()
+    organisations = RowList(FormField(NewOrganisation))
+    submit = SubmitField("Confirm and import", widget=GovSubmitInput())
+
+    @classmethod
+    def of(cls, plan) -> ConfirmImportForm:
+        form = cls(
+            data={
+                "plan": plan.fingerprint,
+                "organisations": [{"key": n} for n in plan.new_organisations],
+            }
+        )
+        form.names = list(plan.new_organisations)
+        return form
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, entry in zip(self.names, self.organisations, strict=True):
+            if entry.form.sector.errors:
+                entry.form.sector.errors[:] = [f'Choose a sector for "{name}"']
+        return valid
+
+    def sectors(self) -> dict[str, str]:
+        """Lower-cased organisation name → the sector chosen for it."""
+        return {e.form.key.data.lower(): e.form.sector.data for e in self.organisations}
