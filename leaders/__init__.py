@@ -12,6 +12,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS, Config
+from leaders.forms import error_summary
 from leaders.templating import register_shared_macros
 
 
@@ -68,6 +69,7 @@ def _register_templates(app: Flask) -> None:
         shown_in_page  # a name stored with a control character stays valid HTML
     )
     WTFormsHelpers(app)
+    app.add_template_global(error_summary)
     from leaders import filters
 
     filters.init_app(app)

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, PasswordField, StringField, TextAreaField
 
 from leaders import text
+from leaders.widgets import GovDateInput
 
 
 def _text_filter(check: Callable[[str | None, str], str | None], label: str) -> Callable:
@@ -71,3 +72,35 @@ class Form(FlaskForm):
                     *unbound_field.kwargs.get("filters", ()),
                 ]
             return super().bind_field(form, unbound_field, options)
+
+
+def error_summary(form) -> dict:
+    """The GOV.UK error summary's params: each field's first error, linked to where to fix it.
+
+    Walks rows (FieldList, FormField) as well as plain fields. A date links to its day box, as the
+    GOV.UK date input asks; a radio group to its first radio (govukRadios gives it the name as id).
+    """
+    return {"titleText": "There is a problem", "errorList": list(_errors_of(form))}
+
+
+def _errors_of(fields):
+    for field in fields:
+        if isinstance(field, FormField):
+            yield from _errors_of(field.form)
+        elif isinstance(field, FieldList):
+            for error in field.errors:
+                if isinstance(error, str):
+                    yield {"text": error, "href": f"#{_first_visible(field)}"}
+            for entry in field.entries:
+                yield from _errors_of([entry])
+        elif field.errors and not isinstance(field, HiddenField):
+            suffix = "-day" if isinstance(field.widget, GovDateInput) else ""
+            yield {"text": field.errors[0], "href": f"#{field.name}{suffix}"}
+
+
+def _first_visible(field_list: FieldList) -> str:
+    for entry in field_list.entries:
+        for field in getattr(entry, "form", [entry]):
+            if not isinstance(field, HiddenField):
+                return field.name + ("-day" if isinstance(field.widget, GovDateInput) else "")
+    return "main-content"

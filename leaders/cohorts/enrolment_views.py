@@ -15,11 +15,10 @@ from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import enrolment, import_plan, services
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.cohorts.blueprint import bp
-from leaders.cohorts.forms import DueDatesForm, ImportForm
+from leaders.cohorts.forms import ConfirmImportForm, DueDatesForm, ImportForm
 from leaders.cohorts.models import CohortRole
 from leaders.extensions import db
 from leaders.filters import plural
-from leaders.learning.forms import CsrfOnlyForm
 
 #: Problems listed one by one in the error summary; the table below the form lists them all.
 SUMMARY_PROBLEMS = 10
@@ -60,58 +59,41 @@ def upload(cohort_id: int) -> str | Response:
 @bp.route("/cohorts/<int:cohort_id>/people/import/<int:pending_id>", methods=["GET", "POST"])
 @signed_in
 def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
-    from leaders.organisations.models import Sector
-
     access = require_manager(cohort_access(current_user, cohort_id))
     pending = import_plan.pending_import(access.cohort, pending_id, current_user.id)
     if pending is None:
         flash("That import has expired or was already done. Upload the file again.", "info")
         return redirect(url_for("cohorts.upload", cohort_id=cohort_id))
     plan = import_plan.plan(pending)
-    errors: list[dict] = []
-    changed = False
-    if request.method == "POST":
-        if not CsrfOnlyForm().validate_on_submit():
-            abort(400)
-        # Someone else may have enrolled some of these people since the page was drawn: then
-        # the page's promise is out of date, so show the new one instead of importing.
-        changed = request.form.get("plan") != plan.fingerprint
-        sectors = {}
-        for index, name in enumerate(plan.new_organisations, start=1):
-            value = request.form.get(f"sector-{index}", "")
-            if value not in {s.value for s in Sector}:
-                errors.append({"text": f'Choose a sector for "{name}"', "href": f"#sector-{index}"})
-            else:
-                sectors[name.lower()] = value
-        if not errors and not changed:
-            try:
-                outcome = import_plan.apply(access.cohort, plan, sectors, actor=current_user.id)
-            except import_plan.AlreadyImported:
-                flash("That import is already done: the people below were added by it.", "info")
-                return redirect(url_for("cohorts.people", cohort_id=cohort_id))
-            sent = services.send_invitations(outcome.invited, access.cohort)
-            unsent = len(outcome.invited) - sent
-            flash(
-                f"Imported: {plural(outcome.added, 'person', 'people')} added, "
-                f"{outcome.updated} with a new role, "
-                f"{plural(outcome.organisations_created, 'new organisation')}. "
-                f"{plural(sent, 'invitation')} sent."
-                + (
-                    f" {unsent} could not be sent: use Resend invitation on their rows to try again."
-                    if unsent
-                    else ""
-                ),
-                "success" if not unsent else "error",
-            )
+    form = ConfirmImportForm.of(plan)
+    # Someone else may have enrolled some of these people since the page was drawn: then the
+    # page's promise is out of date, so show the new one instead of importing.
+    changed = form.is_submitted() and form.plan.data != plan.fingerprint
+    if form.validate_on_submit() and not changed:
+        try:
+            outcome = import_plan.apply(access.cohort, plan, form.sectors(), actor=current_user.id)
+        except import_plan.AlreadyImported:
+            flash("That import is already done: the people below were added by it.", "info")
             return redirect(url_for("cohorts.people", cohort_id=cohort_id))
+        sent = services.send_invitations(outcome.invited, access.cohort)
+        unsent = len(outcome.invited) - sent
+        flash(
+            f"Imported: {plural(outcome.added, 'person', 'people')} added, "
+            f"{outcome.updated} with a new role, "
+            f"{plural(outcome.organisations_created, 'new organisation')}. "
+            f"{plural(sent, 'invitation')} sent."
+            + (
+                f" {unsent} could not be sent: use Resend invitation on their rows to try again."
+                if unsent
+                else ""
+            ),
+            "success" if not unsent else "error",
+        )
+        return redirect(url_for("cohorts.people", cohort_id=cohort_id))
+    if changed:
+        form.plan.data = plan.fingerprint  # the page now shows the new plan: confirm that one
     return render_template(
-        "cohorts/confirm_import.html",
-        access=access,
-        plan=plan,
-        sectors=list(Sector),
-        error_list=errors,
-        chosen=request.form,
-        changed=changed,
+        "cohorts/confirm_import.html", access=access, plan=plan, form=form, changed=changed
     )
 
 

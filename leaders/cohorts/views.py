@@ -28,11 +28,10 @@ from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import dashboard, enrolment_views, exports, services, sessions  # noqa: F401
 from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
 from leaders.cohorts.blueprint import bp
-from leaders.cohorts.forms import CohortForm, InviteForm, SessionForm, parse_date_parts
-from leaders.cohorts.models import AttendanceStatus, CohortRole, SessionKind
+from leaders.cohorts.forms import CohortForm, InviteForm, RegisterForm, ScheduleForm, SessionForm
+from leaders.cohorts.models import CohortRole, SessionKind
 from leaders.extensions import db
 from leaders.filters import UK
-from leaders.learning.forms import CsrfOnlyForm
 from leaders.text import download_name
 
 
@@ -97,59 +96,12 @@ def show(cohort_id: int) -> str:
 def edit_schedule(cohort_id: int) -> str | Response:
     access = require_manager(cohort_access(current_user, cohort_id))
     course = get_catalogue().courses[access.cohort.course_key]
-    current = services.schedule(access.cohort)
-    form = CsrfOnlyForm()
-    errors: list[dict] = []
-    values: dict[str, dict[str, list[str]]] = {}
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        dates, errors, values = _read_schedule(course, access.cohort)
-        if not errors:
-            services.set_schedule(access.cohort, dates, actor=current_user.id)
-            flash(
-                "The schedule is saved. Learners see each module from its opening date.", "success"
-            )
-            return redirect(url_for("cohorts.show", cohort_id=cohort_id))
-    return render_template(
-        "cohorts/schedule.html",
-        access=access,
-        course=course,
-        current=current,
-        error_list=errors,
-        values=values,
-    )
-
-
-def _read_schedule(course, cohort):
-    """Each module's opening and due dates from the schedule form, and what is wrong with them."""
-    dates, errors, values = {}, [], {}
-    for index, module in enumerate(course.modules, start=1):
-        got: dict[str, object] = {}
-        values[module.key] = {}
-        for which, label in (("opens", "Opening date"), ("due", "Due date")):
-            name = f"m{index}-{which}"
-            parts = [request.form.get(f"{name}-{p}", "") for p in ("day", "month", "year")]
-            values[module.key][which] = parts
-            try:
-                got[which] = parse_date_parts(parts, label)
-            except ValueError as error:
-                errors.append(
-                    {
-                        "text": f"{module.title}: {str(error)[0].lower()}{str(error)[1:]}",
-                        "href": f"#{name}-day",
-                    }
-                )
-                got[which] = None
-        if got["opens"] and got["due"] and got["due"] < got["opens"]:
-            errors.append(
-                {
-                    "text": f"{module.title}: due date must be on or after the opening date",
-                    "href": f"#m{index}-due-day",
-                }
-            )
-        dates[module.key] = (got["opens"], got["due"])
-    return dates, errors, values
+    form = ScheduleForm.of(course.modules, services.schedule(access.cohort))
+    if form.validate_on_submit():
+        services.set_schedule(access.cohort, form.dates(), actor=current_user.id)
+        flash("The schedule is saved. Learners see each module from its opening date.", "success")
+        return redirect(url_for("cohorts.show", cohort_id=cohort_id))
+    return render_template("cohorts/schedule.html", access=access, course=course, form=form)
 
 
 @bp.route("/cohorts/<int:cohort_id>/people")
@@ -160,7 +112,6 @@ def people(cohort_id: int) -> str:
         "cohorts/people.html",
         access=access,
         people=services.people(access),
-        token_form=CsrfOnlyForm(),
     )
 
 
@@ -212,8 +163,6 @@ def remove(cohort_id: int, user_id: int) -> Response | tuple[str, int]:
         abort(404)
     if not confirm.confirmed():
         return confirm.page(_removal(access, person))
-    if not CsrfOnlyForm().validate_on_submit():
-        abort(400)
     if services.remove_person(access.cohort, user_id, actor=current_user.id):
         flash(
             f"{person.name} is no longer in this cohort. Their account and records are kept.",
@@ -247,8 +196,6 @@ def _removal(access, person) -> confirm.Confirmation:
 @signed_in
 def resend(cohort_id: int, user_id: int) -> Response:
     access = require_manager(cohort_access(current_user, cohort_id))
-    if not CsrfOnlyForm().validate_on_submit():
-        abort(400)
     person = next((p for p in services.people(access) if p.user_id == user_id), None)
     if person is None:
         abort(404)
@@ -329,45 +276,20 @@ def add_session(cohort_id: int) -> str | Response:
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 @signed_in
-def attendance(cohort_id: int, session_id: int) -> str | Response:
+def attendance(cohort_id: int, session_id: int) -> str | Response | tuple[str, int]:
     access = require_attendance_taker(cohort_access(current_user, cohort_id))
     session = sessions.session_of(access, session_id)
     learners, marks = sessions.register(access, session)
-    errors = []
-    if request.method == "POST":
-        if not CsrfOnlyForm().validate_on_submit():
-            abort(400)
-        chosen = {}
-        for person in learners:
-            value = request.form.get(f"attendance-{person.user_id}", "")
-            if value:
-                try:
-                    chosen[person.user_id] = AttendanceStatus(value)
-                except ValueError:
-                    abort(400)
-        missing = [p for p in learners if p.user_id not in chosen]
-        if missing:
-            errors = [
-                {
-                    "text": f"Mark {p.name} as present, sent apologies or absent",
-                    "href": f"#attendance-{p.user_id}",
-                }
-                for p in missing
-            ]
-            marks = {uid: status.value for uid, status in chosen.items()}
-        else:
-            sessions.record_attendance(access, session, chosen, actor=current_user.id)
-            flash(f"Attendance for {session.title} is saved.", "success")
-            return redirect(url_for("cohorts.session_list", cohort_id=cohort_id))
-    return render_template(
-        "cohorts/attendance.html",
-        access=access,
-        session=session,
-        learners=learners,
-        marks=marks,
-        error_list=errors,
-        statuses=list(AttendanceStatus),
+    form = RegisterForm.of(learners, marks)
+    if form.validate_on_submit():
+        sessions.record_attendance(access, session, form.chosen(), actor=current_user.id)
+        flash(f"Attendance for {session.title} is saved.", "success")
+        return redirect(url_for("cohorts.session_list", cohort_id=cohort_id))
+    page = render_template(
+        "cohorts/attendance.html", access=access, session=session, learners=learners, form=form
     )
+    # A mark the page never offers is a forged or broken request, not a slip: say so, and 400.
+    return page if form.offered_choices_only else (page, 400)
 
 
 @bp.route("/cohorts/<int:cohort_id>/export/<what>.<fmt>")

@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response
 from leaders import audit, confirm, downloads
 from leaders.access import signed_in
 from leaders.cohorts.access import cohort_access, require_manager
-from leaders.learning.forms import CsrfOnlyForm
 from leaders.network import cohort_network, services, sets
 from leaders.network.forms import TieForm
 from leaders.network.metrics import EXPLANATIONS, SO_WHAT
@@ -68,7 +67,6 @@ def mine() -> str:
         reach=services.reach(current_user.id, cohort.id, tied),
         query=query,
         matches=matches,
-        token_form=CsrfOnlyForm(),
     )
 
 
@@ -97,8 +95,6 @@ def connect(cohort_id: int, other_id: int) -> str | Response:
 @bp.route("/network/ties/<int:tie_id>/remove", methods=["POST"])
 @signed_in
 def remove(tie_id: int) -> Response:
-    if not CsrfOnlyForm().validate_on_submit():
-        abort(400)
     services.remove_tie(current_user.id, tie_id)
     flash("The connection is removed, for both of you.", "success")
     return redirect(url_for("network.mine", cohort=request.args.get("cohort", type=int)))
@@ -128,7 +124,6 @@ def cohort(cohort_id: int) -> str:
         so_what=SO_WHAT,
         responses=services.response_counts(cohort_id),
         wave_names=list(WaveName),
-        token_form=CsrfOnlyForm(),
     )
 
 
@@ -160,8 +155,6 @@ def export(cohort_id: int, filename: str) -> Response:
 @signed_in
 def open_wave(cohort_id: int) -> Response:
     access = require_manager(_staff_access(cohort_id))
-    if not CsrfOnlyForm().validate_on_submit():
-        abort(400)
     try:
         name = WaveName(request.form.get("name", ""))
     except ValueError:
@@ -183,8 +176,6 @@ def close_wave(cohort_id: int, wave_id: int) -> Response | tuple[str, int]:
     wave = services.wave_of(access.cohort.id, wave_id)
     if not confirm.confirmed() and wave.closed_at is None:
         return confirm.page(_closing(access, wave))
-    if not CsrfOnlyForm().validate_on_submit():
-        abort(400)
     services.close_wave(access.cohort.id, wave_id, actor=current_user.id)
     flash("The survey is closed. Its answers are frozen.", "success")
     return redirect(url_for("network.cohort", cohort_id=cohort_id))
@@ -200,8 +191,6 @@ def survey(wave_id: int) -> str | Response:
     people = [p for p in services.cohort_people(wave.cohort_id) if p.id != current_user.id]
     answers = services.my_answers(wave.id, current_user.id)
     if request.method == "POST":
-        if not CsrfOnlyForm().validate_on_submit():
-            abort(400)
         if wave.closed_at is not None:
             abort(403)
         allowed = {p.id for p in people}
@@ -233,7 +222,6 @@ def learning_sets(cohort_id: int) -> str:
         access=access,
         proposal=sets.current_proposal(cohort_id),
         current=sets.confirmed(cohort_id),
-        token_form=CsrfOnlyForm(),
     )
 
 
@@ -241,8 +229,6 @@ def learning_sets(cohort_id: int) -> str:
 @signed_in
 def change_sets(cohort_id: int, action: str) -> str | Response:
     access = require_manager(_staff_access(cohort_id))
-    if not CsrfOnlyForm().validate_on_submit():
-        abort(400)
     try:
         if action == "propose":
             sets.propose(cohort_id)
@@ -268,7 +254,6 @@ def change_sets(cohort_id: int, action: str) -> str | Response:
             access=access,
             proposal=sets.current_proposal(cohort_id),
             current=sets.confirmed(cohort_id),
-            token_form=CsrfOnlyForm(),
             error_list=[{"text": str(error), "href": "#proposal"}],
         ), 200
     return redirect(

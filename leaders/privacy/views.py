@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,7 +14,6 @@ from leaders.auth.models import Role
 from leaders.catalogue.store import get_catalogue
 from leaders.downloads import send_download
 from leaders.filters import govuk_date
-from leaders.learning.forms import CsrfOnlyForm
 from leaders.privacy import audit_log, services
 
 bp = Blueprint("privacy", __name__)
@@ -47,8 +46,6 @@ def download() -> Response:
 @bp.route("/account/erasure", methods=["POST"])
 @signed_in
 def request_erasure() -> Response:
-    if not CsrfOnlyForm().validate_on_submit():
-        abort(400)
     services.request_erasure(current_user.id)
     flash(
         "Your request is with the platform's administrators. They will erase your data and tell you when it is done.",
@@ -71,8 +68,6 @@ def erase(request_id: int) -> Response | tuple[str, int]:
     preview = services.erasure_preview(request_id)
     if not confirm.confirmed():
         return confirm.page(_erasing(preview))
-    if not CsrfOnlyForm().validate_on_submit():
-        abort(400)
     services.erase(request_id, current_user.id)
     flash(
         f"{preview.name}'s personal data is erased. Anonymous progress counts are kept.", "success"

@@ -162,7 +162,7 @@ def _confirm_with_error(page, w: World) -> None:
 
 def _schedule_error(page, w: World) -> None:
     page.goto(f"/cohorts/{w.cohort_id}/schedule")
-    page.locator("#m2-opens-month").fill("13")
+    page.locator("#modules-1-opens-month").fill("13")
     page.get_by_role("button", name="Save schedule").click()
 
 

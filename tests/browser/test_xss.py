@@ -267,7 +267,7 @@ def planted(browser, world: World):
     steps["confirm import"] = manager.problems([CSV_FILENAME, *ORGANISATIONS[:2], *PAYLOADS[:-1]])
     page.get_by_role("button", name="Confirm and import").click()
     steps["confirm import, sectors not chosen"] = manager.problems(ORGANISATIONS[:2])
-    for select_box in page.locator("select[id^=sector-]").all():
+    for select_box in page.locator("select[id$=-sector]").all():
         select_box.select_option("local_government")
     page.get_by_role("button", name="Confirm and import").click()
     page.wait_for_url("**/people")

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -46,9 +47,17 @@ def _upload(client, cohort_id, text, name="people.csv"):
 
 
 def _confirm(client, location, **sectors):
+    """Confirm as the page would: sector-1 is the first new organisation's sector, and so on."""
     page = client.get(location)
+    html = page.get_data(as_text=True)
+    keys = dict(re.findall(r'name="(organisations-\d+-key)"[^>]*value="([^"]*)"', html))
+    chosen = {
+        f"organisations-{int(name.split('-')[1]) - 1}-sector": value
+        for name, value in sectors.items()
+    }
     return client.post(
-        location, data={"csrf_token": form_token(page), "plan": plan_field(page), **sectors}
+        location,
+        data={"csrf_token": form_token(page), "plan": plan_field(page), **keys, **chosen},
     )
 
 
@@ -348,4 +357,19 @@ def test_confirming_a_plan_that_changed_since_the_preview_imports_nothing(cast, 
     body = text_of(response)
     assert "Nothing has been imported: the cohort changed since you checked this file" in body
     assert "leave 1 person as they are" in body
+    assert _counts(db) == before
+
+
+def test_a_sector_not_offered_is_an_error_on_its_field_and_imports_nothing(cast, as_user, db):
+    client = as_user(cast.manager)
+    location = _upload(client, cast.cohort.id, GOOD).headers["Location"]
+    before = _counts(db)
+    refused = _confirm(client, location, **{"sector-1": "pirates", "sector-2": "education"})
+    assert refused.status_code == 200
+    html = refused.get_data(as_text=True)
+    assert 'Choose a sector for "South Yorkshire Fire and Rescue"' in text_of(refused)
+    assert 'href="#organisations-0-sector"' in html  # the summary links to the field
+    assert 'id="organisations-0-sector-error"' in html  # and the field shows the error
+    assert 'id="organisations-1-sector-error"' not in html  # the good choice is kept
+    assert '<option value="education" selected>' in html
     assert _counts(db) == before

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import html5lib
+
 from leaders.cohorts.models import CohortModule
 from leaders.extensions import db
 from leaders.learning.models import LessonProgress
@@ -57,6 +59,18 @@ def test_learners_outside_any_cohort_of_the_course_get_403(app, as_user):
     assert "no courses for you yet" in text_of(client.get("/courses"))
 
 
+def parse(response):
+    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
+
+
+def _keys():
+    """The hidden field on each row that says which module it is."""
+    return {
+        "modules-0-key": "sample-course/first-steps",
+        "modules-1-key": "sample-course/going-further",
+    }
+
+
 def test_manager_sets_the_schedule(cast, as_user):
     client = as_user(cast.manager)
     path = f"/cohorts/{cast.cohort.id}/schedule"
@@ -65,12 +79,9 @@ def test_manager_sets_the_schedule(cast, as_user):
         path,
         data={
             "csrf_token": token,
-            "m2-opens-day": "1",
-            "m2-opens-month": "3",
-            "m2-opens-year": "2027",
-            "m2-due-day": "31",
-            "m2-due-month": "3",
-            "m2-due-year": "2027",
+            **_keys(),
+            "modules-1-opens": ["1", "3", "2027"],
+            "modules-1-due": ["31", "3", "2027"],
         },
     )
     assert response.status_code == 302
@@ -90,19 +101,53 @@ def test_bad_schedule_dates_are_explained_and_nothing_changes(cast, as_user):
         path,
         data={
             "csrf_token": token,
-            "m1-opens-day": "31",
-            "m1-opens-month": "2",
-            "m1-opens-year": "2027",
-            "m2-opens-day": "10",
-            "m2-opens-month": "3",
-            "m2-opens-year": "2027",
-            "m2-due-day": "1",
-            "m2-due-month": "3",
-            "m2-due-year": "2027",
+            **_keys(),
+            "modules-0-opens": ["31", "2", "2027"],
+            "modules-1-opens": ["10", "3", "2027"],
+            "modules-1-due": ["1", "3", "2027"],
         },
     )
     body = text_of(response)
     assert "There is a problem" in body
     assert "First steps: opening date must be a real date, like 27 3 2027" in body
     assert "Going further: due date must be on or after the opening date" in body
+    assert db.session.query(CohortModule).count() == 0
+    page = parse(response)
+    # Each error is in the summary, linked to the day box of its date, and next to its field.
+    links = {
+        a.text.strip(): a.get("href")
+        for a in page.findall(".//div[@class='govuk-error-summary']//a")
+    }
+    assert links == {
+        "First steps: opening date must be a real date, like 27 3 2027": "#modules-0-opens-day",
+        "Going further: due date must be on or after the opening date": "#modules-1-due-day",
+    }
+    messages = [
+        " ".join("".join(m.itertext()).split())
+        for m in page.iter("p")
+        if "govuk-error-message" in (m.get("class") or "")
+    ]
+    assert messages == [
+        "Error: First steps: opening date must be a real date, like 27 3 2027",
+        "Error: Going further: due date must be on or after the opening date",
+    ]
+    # What was typed is shown back, box by box.
+    assert page.find(".//input[@id='modules-0-opens-day']").get("value") == "31"
+    assert page.find(".//input[@id='modules-1-due-month']").get("value") == "3"
+
+
+def test_a_schedule_from_an_out_of_date_page_changes_nothing(cast, as_user):
+    client = as_user(cast.manager)
+    path = f"/cohorts/{cast.cohort.id}/schedule"
+    token = form_token(client.get(path))
+    response = client.post(
+        path,
+        data={
+            "csrf_token": token,
+            "modules-0-key": "sample-course/going-further",
+            "modules-1-key": "sample-course/first-steps",
+            "modules-0-opens": ["1", "3", "2027"],
+        },
+    )
+    assert "The page is out of date: load it again and start over" in text_of(response)
     assert db.session.query(CohortModule).count() == 0

@@ -105,20 +105,34 @@ def test_sessions_and_a_register_for_everyone_in_one_post(cast, as_user):
     ann, ben, cat = cast.learners
     data = {
         "csrf_token": form_token(page),
-        f"attendance-{ann.id}": "present",
-        f"attendance-{ben.id}": "apologies",
-        f"attendance-{cat.id}": "absent",
+        **{f"marks-{i}-key": str(p.id) for i, p in enumerate(cast.learners)},
+        "marks-0-status": "present",
+        "marks-1-status": "apologies",
+        "marks-2-status": "absent",
     }
     assert client.post(register, data=data).status_code == 302
     marks = dict(db.session.execute(select(Attendance.user_id, Attendance.status)).all())
     assert marks == {ann.id: "present", ben.id: "apologies", cat.id: "absent"}
     assert client.post(register, data=data).status_code == 302  # saving again keeps one row each
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 3
-    forged = data | {f"attendance-{cast.outsider.id}": "present"}
-    assert (
-        client.post(register, data=forged | {f"attendance-{ann.id}": "teleported"}).status_code
-        == 400
+    # A mark the page never offers is refused, says which row, and saves nothing.
+    forged = client.post(
+        register, data=data | {"marks-0-status": "teleported", "marks-1-status": "present"}
     )
+    assert forged.status_code == 400
+    assert "Mark Ann" in text_of(forged) or f"Mark {ann.name} as present" in text_of(forged)
+    assert dict(db.session.execute(select(Attendance.user_id, Attendance.status)).all()) == marks
+    # A row left unmarked is an error on that row; nothing is saved.
+    unmarked = {k: v for k, v in data.items() if k != "marks-2-status"} | {
+        "marks-1-status": "present"
+    }
+    page = client.post(register, data=unmarked)
+    assert page.status_code == 200
+    body = text_of(page)
+    assert "There is a problem" in body
+    assert f"Mark {cat.name} as present, sent apologies or absent" in body
+    assert 'href="#marks-2-status"' in page.get_data(as_text=True)
+    assert dict(db.session.execute(select(Attendance.user_id, Attendance.status)).all()) == marks
 
 
 def test_facilitators_take_attendance(cast, as_user):
