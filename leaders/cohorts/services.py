@@ -71,7 +71,7 @@ def create_cohort(user, course: Course, name: str, starts_on: date, ends_on: dat
 
 
 def update_cohort(
-    cohort: Cohort, name: str, starts_on: date, ends_on: date, *, actor: object
+    cohort: Cohort, name: str, starts_on: date, ends_on: date, *, actor: audit.Ref
 ) -> None:
     audit.record(
         audit.Action.COHORT_CHANGED,
@@ -93,7 +93,7 @@ def schedule(cohort: Cohort) -> dict[str, CohortModule]:
 
 
 def set_schedule(
-    cohort: Cohort, dates: Mapping[str, tuple[date | None, date | None]], *, actor: object
+    cohort: Cohort, dates: Mapping[str, tuple[date | None, date | None]], *, actor: audit.Ref
 ) -> None:
     """Replace the release schedule: module key → (opens on, due on). Both None: open, no due date."""
     dated = sum(1 for pair in dates.values() if any(pair))
@@ -200,7 +200,7 @@ def add_person(
     job_title: str,
     role: CohortRole,
     organisation_id: int | None,
-    actor: object,
+    actor: audit.Ref,
     imported_from: str | None = None,
 ) -> tuple[User, bool]:
     """Add someone to the cohort, creating their account if needed (no commit).
@@ -270,7 +270,7 @@ def set_due_offset(cohort: Cohort, user_id: int, days: int | None) -> None:
     member.due_offset_days = days
 
 
-def remove_person(cohort: Cohort, user_id: int, *, actor: object) -> bool:
+def remove_person(cohort: Cohort, user_id: int, *, actor: audit.Ref) -> bool:
     """Take someone out of the cohort. Their account and their own records stay."""
     removed = db.session.execute(
         delete(CohortMember)

@@ -94,7 +94,7 @@ def add_session(
     starts_at: datetime,
     location: str,
     *,
-    actor: object,
+    actor: audit.Ref,
 ) -> CohortSession:
     session = CohortSession(
         cohort_id=access.cohort.id,
@@ -137,7 +137,7 @@ def record_attendance(
     session: CohortSession,
     marks: Mapping[int, AttendanceStatus],
     *,
-    actor: object,
+    actor: audit.Ref,
 ) -> int:
     """Save the register in one transaction (upserts). Only the cohort's learners can be marked.
 

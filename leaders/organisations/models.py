@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaders.db_types import UTCDateTime
-from leaders.extensions import db
+from leaders.extensions import Model
 from leaders.timeutil import utcnow
 
 
@@ -47,7 +47,7 @@ SECTOR_LABELS = {
 _SECTOR_VALUES = ", ".join(f"'{sector.value}'" for sector in Sector)
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
     __table_args__ = (CheckConstraint(f"sector IN ({_SECTOR_VALUES})", name="sector_known"),)
 
