@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import render_template, url_for
 from sqlalchemy import case, delete, func, select
@@ -128,10 +128,10 @@ class Person:
     sector: str | None
     place: str | None
     has_password: bool
-    last_sign_in_at: object
-    last_active_at: object
+    last_sign_in_at: datetime | None
+    last_active_at: datetime | None
     #: When they joined this cohort, and the due-date offset a manager set for them (if any).
-    joined_at: object = None
+    joined_at: datetime | None = None
     due_offset_days: int | None = None
     #: False once the account is closed: erased people's accounts are.
     active: bool = True
@@ -187,8 +187,38 @@ def people(
     if not access.sees_everyone:
         query = query.where(User.organisation_id == access.organisation_id)
     return [
-        Person(*row[:4], CohortRole(row[4]), *row[5:8], bool(row[8]), *row[9:])
-        for row in db.session.execute(query)
+        Person(
+            user_id,
+            name,
+            email,
+            job_title,
+            CohortRole(role),
+            organisation,
+            sector,
+            place,
+            bool(has_password),
+            last_sign_in_at,
+            last_active_at,
+            joined_at,
+            due_offset_days,
+            active,
+        )
+        for (
+            user_id,
+            name,
+            email,
+            job_title,
+            role,
+            organisation,
+            sector,
+            place,
+            has_password,
+            last_sign_in_at,
+            last_active_at,
+            joined_at,
+            due_offset_days,
+            active,
+        ) in db.session.execute(query)
     ]
 
 

@@ -6,7 +6,7 @@ writes need the manager role (`require_manager`), registers a facilitator or man
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import (
     abort,
@@ -56,9 +56,11 @@ def create() -> str | Response:
         course = get_catalogue().course(form.course.data)
         if course is None:
             abort(400)
-        cohort = services.create_cohort(
-            current_user, course, form.name.data, form.starts_on.data, form.ends_on.data
-        )
+        starts_on, ends_on = form.starts_on.data, form.ends_on.data
+        # Both are required: the form refuses a missing date.
+        assert starts_on is not None
+        assert ends_on is not None
+        cohort = services.create_cohort(current_user, course, form.name.data, starts_on, ends_on)
         flash(f"{cohort.name} is set up. Next, add people and set the schedule.", "success")
         return redirect(url_for("cohorts.people", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, title="Set up a cohort")
@@ -74,9 +76,11 @@ def edit(cohort_id: int) -> str | Response:
     if request.method == "GET":
         form.course.data = cohort.course_key
     if form.validate_on_submit():
-        services.update_cohort(
-            cohort, form.name.data, form.starts_on.data, form.ends_on.data, actor=current_user.id
-        )
+        starts_on, ends_on = form.starts_on.data, form.ends_on.data
+        # Both are required: the form refuses a missing date.
+        assert starts_on is not None
+        assert ends_on is not None
+        services.update_cohort(cohort, form.name.data, starts_on, ends_on, actor=current_user.id)
         flash("The cohort's details are saved.", "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template(
@@ -123,9 +127,11 @@ def edit_schedule(cohort_id: int) -> str | Response:
 
 def _read_schedule(course, cohort):
     """Each module's opening and due dates from the schedule form, and what is wrong with them."""
-    dates, errors, values = {}, [], {}
+    dates: dict[str, tuple[date | None, date | None]] = {}
+    errors: list[dict[str, str]] = []
+    values: dict[str, dict[str, list[str]]] = {}
     for index, module in enumerate(course.modules, start=1):
-        got: dict[str, object] = {}
+        got: dict[str, date | None] = {}
         values[module.key] = {}
         for which, label in (("opens", "Opening date"), ("due", "Due date")):
             name = f"m{index}-{which}"
@@ -252,7 +258,7 @@ def resend(cohort_id: int, user_id: int) -> Response:
     person = next((p for p in services.people(access) if p.user_id == user_id), None)
     if person is None:
         abort(404)
-    user = db.session.get(User, user_id)
+    user = db.session.get_one(User, user_id)  # a member of the cohort, so there
     # The page offers this only to people who have not set a password; the server checks it too.
     refusal = services.why_not_invite(user)
     if refusal:
