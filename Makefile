@@ -16,6 +16,7 @@ run: install assets db seed ## Set up everything on SQLite and serve on http://1
 test: install-dev assets browser ## Lint, check formatting and run the tests (the browser tests need the built assets and a Chromium)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 $(BIN)/python:

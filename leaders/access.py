@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
 from leaders.auth.models import Role
+from leaders.extensions import login_manager
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,13 +23,13 @@ SIGNED_IN = "signed-in"
 
 def public(view: F) -> F:
     """Anyone, signed in or not."""
-    view.access = PUBLIC  # type: ignore[attr-defined]
+    view.access = PUBLIC  # type: ignore[attr-defined]  # the rule travels on the view function
     return view
 
 
 def signed_in(view: F) -> F:
     """Any signed-in user; finer checks (cohort membership, ownership) happen in the service."""
-    view.access = SIGNED_IN  # type: ignore[attr-defined]
+    view.access = SIGNED_IN  # type: ignore[attr-defined]  # the rule travels on the view function
     return view
 
 
@@ -42,7 +43,9 @@ def roles(*allowed: Role) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapper.access = "roles:" + ",".join(sorted(r.value for r in allowed))  # type: ignore[attr-defined]
+        wrapper.access = "roles:" + ",".join(sorted(r.value for r in allowed))  # type: ignore[attr-defined]  # as above
+        # functools.wraps gives the wrapper the view's signature at run time; mypy types it as
+        # _Wrapped[...], not as the F it stands in for.
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -75,7 +78,7 @@ def _enforce() -> Any:
     if rule == PUBLIC:
         return None
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return login_manager.unauthorized()
     return None
 
 

@@ -8,9 +8,11 @@ Reading the log is `leaders.privacy.audit_log`'s job.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 import click
 from flask import current_app, has_request_context, request
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.exceptions import HTTPException
 
 from leaders.db_types import UTCDateTime
-from leaders.extensions import db
+from leaders.extensions import Model, db, rowcount
 from leaders.timeutil import utcnow
 
 
@@ -96,7 +98,7 @@ def label(value: str) -> str:
         return value.replace("-", " ")
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One event: who did it (actor), to whom (subject), in which cohort. Written with the change."""
 
     __tablename__ = "audit_event"
@@ -123,16 +125,25 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-def _id(value: object) -> int | None:
-    return getattr(value, "id", value)  # type: ignore[return-value]
+class HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+#: What `record` takes for the actor, cohort and subject: a row (or signed-in user), an id, or nothing.
+Ref = HasId | int | None
+
+
+def _id(value: Ref) -> int | None:
+    return value if value is None or isinstance(value, int) else value.id
 
 
 def record(
     action: Action,
     *,
-    actor: object,
-    cohort: object = None,
-    subject: object = None,
+    actor: Ref,
+    cohort: Ref = None,
+    subject: Ref = None,
     detail: str = "",
 ) -> AuditEvent:
     """Add an event to the current session, without committing: it commits with the change.
@@ -154,9 +165,9 @@ def record(
 def record_now(
     action: Action,
     *,
-    actor: object,
-    cohort: object = None,
-    subject: object = None,
+    actor: Ref,
+    cohort: Ref = None,
+    subject: Ref = None,
     detail: str = "",
 ) -> None:
     """Record and commit an event that has no change of its own to share a transaction with."""
@@ -172,7 +183,9 @@ def _exists(table: str, row_id: object) -> bool:
 
 
 @contextmanager
-def refusals(actor: object, *, cohort: int | None = None, subject: int | None = None, what: str):
+def refusals(
+    actor: Ref, *, cohort: int | None = None, subject: int | None = None, what: str
+) -> Iterator[None]:
     """Record a 403 or 404 raised inside the block as a refused look at learners' data."""
     try:
         yield
@@ -204,7 +217,7 @@ def prune(days: int, now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - timedelta(days=days)
     result = db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
     db.session.commit()
-    return result.rowcount
+    return rowcount(result)
 
 
 audit_cli = AppGroup("audit", help="The audit log.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING, Any
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,7 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -31,6 +32,27 @@ class Base(DeclarativeBase):
 
 # Objects stay readable after the one commit a request makes (templates use them after it).
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+# The base class every model subclasses. At run time it is `db.Model` (Flask-SQLAlchemy builds it from
+# Base's body, adding the bind and table-name mixins); a type checker cannot use an attribute of an
+# instance as a base class, so it sees Base, whose columns and metadata `db.Model` shares.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE run through the session matched.
+
+    `Session.execute` is typed as returning a plain `Result`; for a DML statement it is a
+    `CursorResult`, which is what carries the count.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"not the result of an UPDATE or DELETE: {result!r}")
+    return result.rowcount
+
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -111,13 +111,17 @@ class QueryCounter:
 
 @pytest.fixture
 def count_queries(app: Flask):
-    """Count SQL statements: `with count_queries() as q: ...; assert len(q) == 3`."""
+    """Count SQL statements: `with count_queries() as q: ...; assert len(q) == 3`.
+
+    On the test app's database, or another app's: `with count_queries(other_app) as q: ...`.
+    """
     from contextlib import contextmanager
 
     @contextmanager
-    def counting() -> Iterator[QueryCounter]:
+    def counting(on: Flask | None = None) -> Iterator[QueryCounter]:
         counter = QueryCounter()
-        engine: Engine = _db.engine
+        with (on or app).app_context():
+            engine: Engine = _db.engine
         event.listen(engine, "before_cursor_execute", counter)
         try:
             yield counter

@@ -1,29 +1,92 @@
-"""Helpers for reading pages in tests."""
+"""Helpers for reading pages in tests: a page is parsed (html5lib, as browsers do), never pattern-matched."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
+from xml.etree.ElementTree import Element
 
+import html5lib
 from werkzeug.test import TestResponse
 
+_SKIPPED = {"script", "style"}
 
-def form_token(page: TestResponse) -> str:
+
+def _html(source: TestResponse | str) -> str:
+    return source if isinstance(source, str) else source.get_data(as_text=True)
+
+
+def text(element: Element) -> str:
+    """An element's text, with whitespace collapsed (tags count as spaces)."""
+    parts: list[str] = []
+    _collect(element, parts)
+    return " ".join(" ".join(parts).split())
+
+
+def _collect(element: Element, parts: list[str]) -> None:
+    if isinstance(element.tag, str) and element.tag not in _SKIPPED:  # comments have no str tag
+        parts.append(element.text or "")
+        for child in element:
+            _collect(child, parts)
+    parts.append(element.tail or "")
+
+
+class Page:
+    """A parsed HTML page or fragment: `page(response).find_all("th", scope="col")`."""
+
+    def __init__(self, html: str) -> None:
+        self.root: Element = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+
+    def find_all(self, tag: str, **attrs: str | None) -> list[Element]:
+        """Elements with this tag, in document order, whose attributes have exactly these values.
+
+        `class_` stands for `class`; a value of None asks only that the attribute is there.
+        """
+        wanted = {name.rstrip("_"): value for name, value in attrs.items()}
+        return [
+            element
+            for element in self.root.iter(tag)
+            if all(
+                (name in element.attrib) if value is None else element.get(name) == value
+                for name, value in wanted.items()
+            )
+        ]
+
+    def find(self, tag: str, **attrs: str | None) -> Element | None:
+        found = self.find_all(tag, **attrs)
+        return found[0] if found else None
+
+    def one(self, tag: str, **attrs: str | None) -> Element:
+        """The first such element; the test fails if there is none."""
+        element = self.find(tag, **attrs)
+        assert element is not None, f"the page has no <{tag}> with {attrs}"
+        return element
+
+    def ids(self) -> list[str]:
+        """Every id on the page, in document order."""
+        return [element.get("id", "") for element in self.root.iter() if element.get("id")]
+
+    def text(self) -> str:
+        return text(self.root)
+
+
+def page(source: TestResponse | str) -> Page:
+    """A response's page (or some HTML), parsed."""
+    return Page(_html(source))
+
+
+def form_token(source: TestResponse | str) -> str:
     """The CSRF token in a page's form."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
-    assert match, "the page has no CSRF token"
-    return match.group(1)
+    value = page(source).one("input", name="csrf_token").get("value")
+    assert value, "the page's CSRF token is empty"
+    return value
 
 
-def text_of(page: TestResponse) -> str:
-    """The page's text with tags removed and whitespace collapsed, for content assertions."""
-    html = page.get_data(as_text=True)
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+def text_of(source: TestResponse | str) -> str:
+    """The page's text without tags, scripts or styles, whitespace collapsed, for content assertions."""
+    return page(source).text()
 
 
-def plan_field(page) -> str:
+def plan_field(source: TestResponse | str) -> str:
     """The counts an import's confirmation page showed, which its form sends back."""
-    match = re.search(r'name="plan" value="([^"]+)"', page.get_data(as_text=True))
-    assert match, "the confirmation form has no plan field"
-    return match.group(1)
+    value = page(source).one("input", name="plan").get("value")
+    assert value, "the confirmation form's plan field is empty"
+    return value

@@ -10,7 +10,6 @@ other tests' business; here any 500, or an exception, fails.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +17,7 @@ from flask.testing import FlaskClient
 
 from leaders.inputs import MAX_ID, MAX_QUERY_VALUE
 from tests.conftest import sign_in
-from tests.helpers import form_token
+from tests.helpers import form_token, page
 from tests.test_access_matrix import ROUTES, _scenario
 
 HUGE_IDS = [2**31, 2**63, 2**64 + 1, 10**30]
@@ -73,8 +72,11 @@ def _routes(ids: dict[str, int]) -> Iterator[tuple[str, str, str]]:
 
 
 def _field_names(html: str) -> set[str]:
-    names = set(re.findall(r'<(?:input|textarea|select)[^>]*\bname="([^"]+)"', html))
-    return names - {"csrf_token"}
+    document = page(html)
+    fields = [
+        f for tag in ("input", "textarea", "select") for f in document.find_all(tag, name=None)
+    ]
+    return {f.get("name", "") for f in fields} - {"csrf_token", ""}
 
 
 class Failures:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from leaders.db_types import UTCDateTime
-from leaders.extensions import db
+from leaders.extensions import Model
 from leaders.timeutil import utcnow
 
 
@@ -38,7 +39,7 @@ class Role(StrEnum):
         ]
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
     __table_args__ = (
         CheckConstraint("role IN ('learner', 'programme_manager', 'admin')", name="role_known"),
@@ -102,10 +103,12 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return False
+        return check_password_hash(self.password_hash, password)
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in session: its random id is what the signed cookie carries.
 
     Checked on every request (with the user, in one query), so ending it here ends it everywhere the
@@ -123,12 +126,43 @@ class UserSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class UserLike(Protocol):
+    """What the access rules read of a person: a `User` row or the request's `SignedInUser`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def organisation_id(self) -> int | None: ...
+    @property
+    def is_admin(self) -> bool: ...
+    @property
+    def is_programme_manager(self) -> bool: ...
+
+
 class SignedInUser:
     """The user a request runs as: read-only, loaded from plain columns on every request.
 
     Flask-Login loads the signed-in user on every request; an ORM entity costs several times more
     than a row. Nothing writes through this object: services change users by id.
     """
+
+    active: bool
+    email: str
+    id: int
+    job_title: str
+    last_active_at: datetime | None
+    name: str
+    organisation_id: int | None
+    role: str
+    session_id: str
+    session_last_seen_at: datetime
+    session_version: int
 
     __slots__ = (
         "active",

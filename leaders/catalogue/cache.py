@@ -64,9 +64,10 @@ class DiskCache:
                 return None
             links = [(raw, url) for raw, url in entry["links"]]
             current = [(raw, resolve_link(raw, course_key, resolve)) for raw, _ in links]
-            if any(url is None for _, url in current):
+            resolved = [(raw, url) for raw, url in current if url is not None]
+            if len(resolved) != len(current):
                 return None
-            if links_hash(current) != entry["links_hash"]:
+            if links_hash(resolved) != entry["links_hash"]:
                 return None
             if any(name not in images for name in entry["images"]):
                 return None

@@ -155,9 +155,9 @@ def read_fields(
         return values, problems
     entries: dict[str, Node] = fields.value
     names = [field.name for field in spec]
-    for key, node in entries.items():
+    for key, entry in entries.items():
         if key not in names:
-            problems.append(Problem(path, node.line, unknown_setting(key, names, what)))
+            problems.append(Problem(path, entry.line, unknown_setting(key, names, what)))
     for field in spec:
         node = entries.get(field.name)
         if node is None or node.value is None:

@@ -102,7 +102,8 @@ class _SvgChecker(xml.sax.ContentHandler):
         self._locator = locator
 
     def _line(self) -> int:
-        return self._locator.getLineNumber() if self._locator is not None else 1
+        line = self._locator.getLineNumber() if self._locator is not None else None
+        return line or 1
 
     def _problem(self, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(self.path, line or self._line(), message))

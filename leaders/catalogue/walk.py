@@ -164,7 +164,8 @@ class _Walker:
         number = int(match.group(1)) if match and match.group(1) else 100
         slug = match.group(2) if match else name
         header = folder / "course.md"
-        source, values = (None, {})
+        source: Source | None = None
+        values: dict[str, Any] = {}
         if header.is_file():
             source, values = self._header(header, "a course's")
         else:
@@ -208,7 +209,8 @@ class _Walker:
             )
         number, slug = (int(match.group(1)), match.group(2)) if match else (99, name)
         header = folder / "module.md"
-        source, values = (None, {})
+        source: Source | None = None
+        values: dict[str, Any] = {}
         if header.is_file():
             source, values = self._header(header, "a module's")
         else:

@@ -87,8 +87,10 @@ def _refuse_anchors(text: str, first_line: int) -> None:
     """
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            # The parser marks every event it reads; the mark is optional only in PyYAML's types.
+            mark = event.start_mark
             raise YamlProblem(
-                first_line + event.start_mark.line,
+                first_line + (mark.line if mark is not None else 0),
                 "anchors and aliases (& and *) are not allowed: write each value out in full, "
                 "and put text that starts with & or * in quotes",
             )

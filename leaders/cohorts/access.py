@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from flask import abort
 from sqlalchemy import select
 
-from leaders.auth.models import Role
+from leaders.auth.models import Role, UserLike
 from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
 from leaders.extensions import db
 from leaders.timeutil import as_utc, uk_today
@@ -44,7 +44,7 @@ class CohortAccess:
         return self.role != CohortRole.ORGANISATION_LEAD or self.is_admin
 
 
-def cohort_access(user, cohort_id: int) -> CohortAccess:
+def cohort_access(user: UserLike, cohort_id: int) -> CohortAccess:
     """The viewer's access to a cohort: 404 if it does not exist, 403 if they may not see it."""
     row = db.session.execute(
         select(Cohort, CohortMember.role)
@@ -63,7 +63,7 @@ def cohort_access(user, cohort_id: int) -> CohortAccess:
     if role is None or role == CohortRole.LEARNER:
         abort(403)
     if role == CohortRole.ORGANISATION_LEAD:
-        if not getattr(user, "organisation_id", None):
+        if not user.organisation_id:
             abort(403)
         return CohortAccess(cohort, CohortRole(role), False, user.organisation_id)
     return CohortAccess(cohort, CohortRole(role), False)
@@ -81,7 +81,7 @@ def require_attendance_taker(access: CohortAccess) -> CohortAccess:
     return access
 
 
-def is_previewer(user) -> bool:
+def is_previewer(user: UserLike) -> bool:
     """Admins and programme managers may read any course without being in a cohort."""
     return user.role in (Role.ADMIN, Role.PROGRAMME_MANAGER)
 
@@ -133,7 +133,7 @@ OPEN = CourseAccess(True, {})
 CLOSED = CourseAccess(False, {})
 
 
-def course_access(user, course_key: str) -> CourseAccess:
+def course_access(user: UserLike, course_key: str) -> CourseAccess:
     """Whether the user may read the course, and when each module opens to them (one query).
 
     A learner in several cohorts of the course gets each module from whichever cohort opens it
@@ -179,7 +179,7 @@ def course_access(user, course_key: str) -> CourseAccess:
     return CourseAccess(True, {k: v for k, v in merged.items() if v.opens_on or v.due_on})
 
 
-def courses_for(user) -> set[str] | None:
+def courses_for(user: UserLike) -> set[str] | None:
     """Keys of the courses the user reaches through cohorts; None means every course (previewers)."""
     if is_previewer(user):
         return None

@@ -6,7 +6,7 @@ leaders/downloads.py writes both formats.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,7 +20,7 @@ from leaders.organisations.sectors import sector_label
 class Table:
     title: str
     headers: list[str]
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
 
 
 def _local_date(value: datetime | None) -> date | None:

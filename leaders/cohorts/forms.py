@@ -227,15 +227,20 @@ class SessionForm(Form):
         ],
     )
     submit = SubmitField("Add session", widget=GovSubmitInput())
+    #: The start time, read by `validate_start_time`.
+    parsed_start: time | None = None
 
     def validate_start_time(self, field: StringField) -> None:
         try:
-            field.parsed = parse_time(field.data or "")  # type: ignore[attr-defined]
+            self.parsed_start = parse_time(field.data or "")
         except ValueError as error:
             raise ValidationError(str(error)) from None
 
     def starts(self) -> tuple[date, time]:
-        return self.day.data, self.start_time.parsed  # type: ignore[attr-defined]
+        """The session's day and start time, once the form has validated (both are required)."""
+        if self.day.data is None or self.parsed_start is None:
+            raise ValueError("starts() reads a validated form")
+        return self.day.data, self.parsed_start
 
 
 class Row(Form):

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select
 
+from leaders import audit
 from leaders.auth.models import email_key
 from leaders.cohorts import services
 from leaders.cohorts.enrolment import ImportRejected, Problem, Row
@@ -192,7 +193,7 @@ class Outcome:
     invited: list
 
 
-def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: object) -> Outcome:
+def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: audit.Ref) -> Outcome:
     """Carry out the plan: create the new organisations (with the sectors chosen) and add everyone.
 
     One transaction. ``sectors`` maps each new organisation's name (lower case) to its sector.

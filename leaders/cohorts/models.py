@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaders.db_types import UTCDateTime
-from leaders.extensions import db
+from leaders.extensions import Model
 from leaders.timeutil import utcnow
 
 
@@ -45,7 +45,7 @@ class CohortRole(StrEnum):
 STAFF_ROLES = frozenset({CohortRole.PROGRAMME_MANAGER, CohortRole.FACILITATOR})
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     __tablename__ = "cohort"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class Cohort(db.Model):
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
 
 
-class CohortModule(db.Model):
+class CohortModule(Model):
     """When a module opens to the cohort's learners and when it is due. No row: open from the start."""
 
     __tablename__ = "cohort_module"
@@ -78,7 +78,7 @@ class CohortModule(db.Model):
     due_on: Mapped[date | None] = mapped_column(Date)
 
 
-class CohortMember(db.Model):
+class CohortMember(Model):
     __tablename__ = "cohort_member"
     __table_args__ = (
         UniqueConstraint("cohort_id", "user_id"),
@@ -108,7 +108,7 @@ class SessionKind(StrEnum):
         return {"workshop": "Workshop", "learning_set": "Learning set meeting"}[self.value]
 
 
-class CohortSession(db.Model):
+class CohortSession(Model):
     """A workshop or a learning set meeting, with an attendance register."""
 
     __tablename__ = "cohort_session"
@@ -135,7 +135,7 @@ class AttendanceStatus(StrEnum):
         return {"present": "Present", "apologies": "Sent apologies", "absent": "Absent"}[self.value]
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     __tablename__ = "attendance"
     __table_args__ = (
         UniqueConstraint("session_id", "user_id"),
@@ -149,7 +149,7 @@ class Attendance(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class PendingImport(db.Model):
+class PendingImport(Model):
     """A validated spreadsheet waiting for the manager to confirm new organisations. Kept a day."""
 
     __tablename__ = "pending_import"
@@ -163,7 +163,7 @@ class PendingImport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class ReminderLog(db.Model):
+class ReminderLog(Model):
     """One reminder sent, so the daily job never sends the same one twice in a week."""
 
     __tablename__ = "reminder_log"

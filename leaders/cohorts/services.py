@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import render_template, url_for
 from sqlalchemy import case, delete, func, select
@@ -71,7 +71,7 @@ def create_cohort(user, course: Course, name: str, starts_on: date, ends_on: dat
 
 
 def update_cohort(
-    cohort: Cohort, name: str, starts_on: date, ends_on: date, *, actor: object
+    cohort: Cohort, name: str, starts_on: date, ends_on: date, *, actor: audit.Ref
 ) -> None:
     audit.record(
         audit.Action.COHORT_CHANGED,
@@ -93,7 +93,7 @@ def schedule(cohort: Cohort) -> dict[str, CohortModule]:
 
 
 def set_schedule(
-    cohort: Cohort, dates: Mapping[str, tuple[date | None, date | None]], *, actor: object
+    cohort: Cohort, dates: Mapping[str, tuple[date | None, date | None]], *, actor: audit.Ref
 ) -> None:
     """Replace the release schedule: module key → (opens on, due on). Both None: open, no due date."""
     dated = sum(1 for pair in dates.values() if any(pair))
@@ -128,10 +128,10 @@ class Person:
     sector: str | None
     place: str | None
     has_password: bool
-    last_sign_in_at: object
-    last_active_at: object
+    last_sign_in_at: datetime | None
+    last_active_at: datetime | None
     #: When they joined this cohort, and the due-date offset a manager set for them (if any).
-    joined_at: object = None
+    joined_at: datetime | None = None
     due_offset_days: int | None = None
     #: False once the account is closed: erased people's accounts are.
     active: bool = True
@@ -187,8 +187,38 @@ def people(
     if not access.sees_everyone:
         query = query.where(User.organisation_id == access.organisation_id)
     return [
-        Person(*row[:4], CohortRole(row[4]), *row[5:8], bool(row[8]), *row[9:])
-        for row in db.session.execute(query)
+        Person(
+            user_id,
+            name,
+            email,
+            job_title,
+            CohortRole(role),
+            organisation,
+            sector,
+            place,
+            bool(has_password),
+            last_sign_in_at,
+            last_active_at,
+            joined_at,
+            due_offset_days,
+            active,
+        )
+        for (
+            user_id,
+            name,
+            email,
+            job_title,
+            role,
+            organisation,
+            sector,
+            place,
+            has_password,
+            last_sign_in_at,
+            last_active_at,
+            joined_at,
+            due_offset_days,
+            active,
+        ) in db.session.execute(query)
     ]
 
 
@@ -200,7 +230,7 @@ def add_person(
     job_title: str,
     role: CohortRole,
     organisation_id: int | None,
-    actor: object,
+    actor: audit.Ref,
     imported_from: str | None = None,
 ) -> tuple[User, bool]:
     """Add someone to the cohort, creating their account if needed (no commit).
@@ -270,7 +300,7 @@ def set_due_offset(cohort: Cohort, user_id: int, days: int | None) -> None:
     member.due_offset_days = days
 
 
-def remove_person(cohort: Cohort, user_id: int, *, actor: object) -> bool:
+def remove_person(cohort: Cohort, user_id: int, *, actor: audit.Ref) -> bool:
     """Take someone out of the cohort. Their account and their own records stay."""
     removed = db.session.execute(
         delete(CohortMember)

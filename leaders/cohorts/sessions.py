@@ -94,7 +94,7 @@ def add_session(
     starts_at: datetime,
     location: str,
     *,
-    actor: object,
+    actor: audit.Ref,
 ) -> CohortSession:
     session = CohortSession(
         cohort_id=access.cohort.id,
@@ -137,7 +137,7 @@ def record_attendance(
     session: CohortSession,
     marks: Mapping[int, AttendanceStatus],
     *,
-    actor: object,
+    actor: audit.Ref,
 ) -> int:
     """Save the register in one transaction (upserts). Only the cohort's learners can be marked.
 
@@ -197,7 +197,8 @@ def record_attendance(
 @dataclass(frozen=True)
 class LearnerRecord:
     person: Person
-    progress: dict[str, object]
+    #: Lesson key → (completed at, last viewed at).
+    progress: Mapping[str, tuple[datetime | None, datetime | None]]
     scores: list[tuple[str, str, int, int, int]]
     attendance: list[tuple[CohortSession, str | None]]
     #: What the learner wrote in this cohort and shared with the viewer (the rule is in
@@ -239,7 +240,8 @@ def learner_record(
         lesson = catalogue.lesson(quiz_key.partition("#")[0])
         if quiz and lesson:
             scores.append((lesson.title, quiz.title or "Knowledge check", best, total, attempts))
-    attendance = [
+    # Outer-joined: a session with no mark for the learner has no status.
+    attendance: list[tuple[CohortSession, str | None]] = [
         (s, status)
         for s, status in db.session.execute(
             select(CohortSession, Attendance.status)

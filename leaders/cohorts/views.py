@@ -55,9 +55,11 @@ def create() -> str | Response:
         course = get_catalogue().course(form.course.data)
         if course is None:
             abort(400)
-        cohort = services.create_cohort(
-            current_user, course, form.name.data, form.starts_on.data, form.ends_on.data
-        )
+        starts_on, ends_on = form.starts_on.data, form.ends_on.data
+        # Both are required: the form refuses a missing date.
+        assert starts_on is not None
+        assert ends_on is not None
+        cohort = services.create_cohort(current_user, course, form.name.data, starts_on, ends_on)
         flash(f"{cohort.name} is set up. Next, add people and set the schedule.", "success")
         return redirect(url_for("cohorts.people", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, title="Set up a cohort")
@@ -73,9 +75,11 @@ def edit(cohort_id: int) -> str | Response:
     if request.method == "GET":
         form.course.data = cohort.course_key
     if form.validate_on_submit():
-        services.update_cohort(
-            cohort, form.name.data, form.starts_on.data, form.ends_on.data, actor=current_user.id
-        )
+        starts_on, ends_on = form.starts_on.data, form.ends_on.data
+        # Both are required: the form refuses a missing date.
+        assert starts_on is not None
+        assert ends_on is not None
+        services.update_cohort(cohort, form.name.data, starts_on, ends_on, actor=current_user.id)
         flash("The cohort's details are saved.", "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template(
@@ -199,7 +203,7 @@ def resend(cohort_id: int, user_id: int) -> Response:
     person = next((p for p in services.people(access) if p.user_id == user_id), None)
     if person is None:
         abort(404)
-    user = db.session.get(User, user_id)
+    user = db.session.get_one(User, user_id)  # a member of the cohort, so there
     # The page offers this only to people who have not set a password; the server checks it too.
     refusal = services.why_not_invite(user)
     if refusal:

@@ -9,11 +9,11 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaders.db_types import UTCDateTime
-from leaders.extensions import db
+from leaders.extensions import Model
 from leaders.timeutil import utcnow
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     """One learner's progress on one lesson. Written only by upserts, so it is safe under races."""
 
     __tablename__ = "lesson_progress"
@@ -35,7 +35,7 @@ class LessonProgress(db.Model):
     version_completed: Mapped[str | None] = mapped_column(String(40))
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """One submitted knowledge check, marked on the server. Every attempt is kept."""
 
     __tablename__ = "quiz_attempt"
@@ -107,7 +107,7 @@ VISIBILITY_LABELS = {
 }
 
 
-class JournalEntry(db.Model):
+class JournalEntry(Model):
     """A learner's answer to one reflection prompt. Theirs: shown to others only as they choose."""
 
     __tablename__ = "journal_entry"

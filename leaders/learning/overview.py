@@ -46,9 +46,9 @@ class Home:
     @property
     def current(self) -> CourseSummary | None:
         """The course the learner was in most recently (or the first one)."""
-        started = [c for c in self.courses if c.last_viewed]
+        started = [(c.last_viewed, i) for i, c in enumerate(self.courses) if c.last_viewed]
         if started:
-            return max(started, key=lambda c: c.last_viewed)
+            return self.courses[max(started, key=lambda pair: pair[0])[1]]
         return self.courses[0] if self.courses else None
 
 

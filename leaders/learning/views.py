@@ -16,6 +16,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -49,13 +50,22 @@ def blank_quiz_questions(quiz: Quiz) -> Markup:
     html = _BLANK_QUIZZES.get(key)
     if html is None:
         module = current_app.jinja_env.get_template("learning/_quiz_questions.html").module
-        html = _BLANK_QUIZZES[key] = Markup(module.quiz_questions(quiz, {}))  # noqa: S704 (autoescaped)
+        # A template module's attributes are its macros, made when the template runs: Jinja's
+        # TemplateModule type cannot name them.
+        macro = module.quiz_questions  # type: ignore[attr-defined]
+        html = _BLANK_QUIZZES[key] = Markup(macro(quiz, {}))  # noqa: S704 (autoescaped)
     return html
 
 
 # Globals, not context: the journal form is drawn by an imported macro, which sees only globals.
-bp.add_app_template_global(VISIBILITY_CHOICES, "visibility_choices")
-bp.add_app_template_global(BODY_HINT, "reflection_hint")
+@bp.record_once
+def _register_values(state: BlueprintSetupState) -> None:
+    # Values, not functions, so not through add_app_template_global (which takes a callable).
+    state.app.jinja_env.globals.update(
+        visibility_choices=VISIBILITY_CHOICES, reflection_hint=BODY_HINT
+    )
+
+
 bp.add_app_template_global(reflections.module_anchor, "shared_anchor")
 
 

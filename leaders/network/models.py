@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaders.db_types import UTCDateTime
-from leaders.extensions import db
+from leaders.extensions import Model
 from leaders.timeutil import utcnow
 
 
@@ -29,7 +29,7 @@ class TieKind(StrEnum):
         }[self.value]
 
 
-class Tie(db.Model):
+class Tie(Model):
     """A connection a learner declared with someone in their cohort. Undirected: both see it."""
 
     __tablename__ = "tie"
@@ -67,7 +67,7 @@ class WaveName(StrEnum):
         ]
 
 
-class SurveyWave(db.Model):
+class SurveyWave(Model):
     """A network survey a programme manager opens; closing it freezes its answers."""
 
     __tablename__ = "survey_wave"
@@ -83,7 +83,7 @@ class SurveyWave(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class SurveyResponse(db.Model):
+class SurveyResponse(Model):
     """That a learner answered a wave (their answers may name nobody)."""
 
     __tablename__ = "survey_response"
@@ -95,7 +95,7 @@ class SurveyResponse(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class SurveyAnswer(db.Model):
+class SurveyAnswer(Model):
     """One person a respondent named in a wave: knew before the programme, and/or worked with lately."""
 
     __tablename__ = "survey_answer"
@@ -112,7 +112,7 @@ class SurveyAnswer(db.Model):
     worked_with: Mapped[bool] = mapped_column(default=False)
 
 
-class LearningSet(db.Model):
+class LearningSet(Model):
     """An action learning set: a small cross-organisation group within a cohort."""
 
     __tablename__ = "learning_set"
@@ -124,7 +124,7 @@ class LearningSet(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class LearningSetMember(db.Model):
+class LearningSetMember(Model):
     __tablename__ = "learning_set_member"
     __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
 

@@ -275,7 +275,7 @@ def clear_learning_sets(cohort_id: int) -> None:
 # Survey waves ----------------------------------------------------------------------------------
 
 
-def open_wave(cohort_id: int, name, *, actor: object) -> bool:
+def open_wave(cohort_id: int, name: WaveName, *, actor: audit.Ref) -> bool:
     """Open a wave; False if it was opened before (a wave is opened once)."""
     stmt = (
         insert(SurveyWave)
@@ -290,7 +290,7 @@ def open_wave(cohort_id: int, name, *, actor: object) -> bool:
     return opened
 
 
-def close_wave(cohort_id: int, wave_id: int, *, actor: object) -> None:
+def close_wave(cohort_id: int, wave_id: int, *, actor: audit.Ref) -> None:
     from leaders.timeutil import utcnow
 
     wave = db.session.get(SurveyWave, wave_id)

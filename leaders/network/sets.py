@@ -12,7 +12,7 @@ from flask import session
 from sqlalchemy import delete, select
 
 from leaders import audit
-from leaders.extensions import db
+from leaders.extensions import db, rowcount
 from leaders.network import allocation as alloc
 from leaders.network.graph import Person
 from leaders.network.models import LearningSet, LearningSetMember
@@ -91,7 +91,7 @@ def move(cohort_id: int, person_id: int, to_set: int) -> Proposal:
     return Proposal(allocation, proposal.score_random, proposal.score_greedy)
 
 
-def confirm(cohort_id: int, *, actor: object) -> int:
+def confirm(cohort_id: int, *, actor: audit.Ref) -> int:
     """Replace the cohort's sets with the proposal (one transaction). Returns the number of sets."""
     proposal = current_proposal(cohort_id)
     if proposal is None:
@@ -103,7 +103,7 @@ def confirm(cohort_id: int, *, actor: object) -> int:
         audit.Action.SETS_CONFIRMED,
         actor=actor,
         cohort=cohort_id,
-        detail=f"{len(sets)} sets, {people} people; {replaced.rowcount} sets replaced",
+        detail=f"{len(sets)} sets, {people} people; {rowcount(replaced)} sets replaced",
     )
     for number, members in enumerate(proposal.allocation.sets, start=1):
         learning_set = LearningSet(cohort_id=cohort_id, name=f"Set {number}")

@@ -8,6 +8,7 @@ who else is tied to whom. The cohort network page: its programme managers, facil
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,6 +17,7 @@ from leaders.access import signed_in
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.network import cohort_network, services, sets
 from leaders.network.forms import TieForm
+from leaders.network.graph import Person
 from leaders.network.metrics import EXPLANATIONS, SO_WHAT
 from leaders.network.models import TieKind, WaveName
 from leaders.text import download_name
@@ -44,17 +46,16 @@ def mine() -> str:
     ties = services.my_ties(current_user.id, cohort.id)
     tied = cohort_network.tied_to(current_user.id, cohort.id)
     query = (request.args.get("q") or "").strip()
-    matches = []
+    matches: list[tuple[Person, bool]] = []
     if query:
         tied = {t.other.id for t in ties}
         needle = query.lower()
         matches = [
-            p
+            (p, p.id in tied)
             for p in services.cohort_people(cohort.id)
             if p.id != current_user.id
             and (needle in p.name.lower() or needle in (p.organisation or "").lower())
         ]
-        matches = [(p, p.id in tied) for p in matches]
     return render_template(
         "network/mine.html",
         open_waves=services.open_waves_for(current_user.id, cohort.id),
@@ -227,7 +228,7 @@ def learning_sets(cohort_id: int) -> str:
 
 @bp.route("/cohorts/<int:cohort_id>/sets/<any(propose, move, confirm):action>", methods=["POST"])
 @signed_in
-def change_sets(cohort_id: int, action: str) -> str | Response:
+def change_sets(cohort_id: int, action: str) -> ResponseReturnValue:
     access = require_manager(_staff_access(cohort_id))
     try:
         if action == "propose":

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaders.db_types import UTCDateTime
-from leaders.extensions import db
+from leaders.extensions import Model
 from leaders.organisations.sectors import SECTOR_LABELS, Sector, sector_label
 from leaders.timeutil import utcnow
 
@@ -18,7 +18,7 @@ __all__ = ["SECTOR_LABELS", "Organisation", "Sector", "sector_label"]
 _SECTOR_VALUES = ", ".join(f"'{sector.value}'" for sector in Sector)
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
     __table_args__ = (CheckConstraint(f"sector IN ({_SECTOR_VALUES})", name="sector_known"),)
 

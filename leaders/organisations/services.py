@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from leaders import audit
 from leaders.auth.models import User
-from leaders.extensions import db
+from leaders.extensions import db, rowcount
 from leaders.filters import plural
 from leaders.organisations.models import Organisation, Sector
 from leaders.places.models import Place
@@ -246,7 +246,7 @@ def plan_merge(duplicate_id: int, into_id: int) -> MergePlan:
     return MergePlan(duplicate, into, tuple(references))
 
 
-def merge(duplicate_id: int, into_id: int, *, actor: object = None) -> tuple[Reference, ...]:
+def merge(duplicate_id: int, into_id: int, *, actor: audit.Ref = None) -> tuple[Reference, ...]:
     """Point everything that refers to the duplicate at `into`, then delete the duplicate.
 
     One transaction: on any failure nothing changes. MergeError when merging an organisation into
@@ -260,7 +260,7 @@ def merge(duplicate_id: int, into_id: int, *, actor: object = None) -> tuple[Ref
             result = db.session.execute(
                 update(column.table).where(column == duplicate_id).values({column.name: into_id})
             )
-            moved.append(Reference(column.table.name, column.name, result.rowcount))
+            moved.append(Reference(column.table.name, column.name, rowcount(result)))
         people = sum(r.rows for r in moved if r.table == User.__tablename__)
         audit.record(
             audit.Action.ORGANISATIONS_MERGED,

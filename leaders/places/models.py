@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leaders.extensions import db
+from leaders.extensions import Model
 
 
 class PlaceKind(StrEnum):
@@ -59,7 +59,7 @@ KIND_BY_PREFIX = {
 _KIND_VALUES = ", ".join(f"'{kind.value}'" for kind in PlaceKind)
 
 
-class Place(db.Model):
+class Place(Model):
     """A principal council's area. Abolished ones keep their row, with an end date."""
 
     __tablename__ = "place"

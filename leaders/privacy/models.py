@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaders.db_types import UTCDateTime
-from leaders.extensions import db
+from leaders.extensions import Model
 from leaders.timeutil import utcnow
 
 
-class ErasureRequest(db.Model):
+class ErasureRequest(Model):
     """A learner asked for their personal data to be erased; an admin carries it out."""
 
     __tablename__ = "erasure_request"

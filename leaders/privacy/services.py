@@ -7,10 +7,12 @@ import json
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import abort
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Executable
 
 from leaders import audit
 from leaders.auth import sessions
@@ -34,19 +36,19 @@ def _json(value: object) -> object:
     return value
 
 
-def _rows(query) -> list[dict]:
+def _rows(query: Executable) -> list[dict[str, Any]]:
     return [{k: _json(v) for k, v in row._mapping.items()} for row in db.session.execute(query)]
 
 
 def my_data(user_id: int, catalogue: Catalogue) -> bytes:
     """Everything held about a learner: a zip of JSON files, and the journal in Markdown."""
-    user = db.session.get(User, user_id)
+    user = db.session.get_one(User, user_id)
     account = {
         "email": user.email,
         "name": user.name,
         "job_title": user.job_title,
         "role": user.role,
-        "organisation_id": getattr(user, "organisation_id", None),
+        "organisation_id": user.organisation_id,
         "created_at": _json(user.created_at),
         "last_sign_in_at": _json(user.last_sign_in_at),
         "last_active_at": _json(user.last_active_at),
@@ -208,12 +210,11 @@ def erase(request_id: int, admin_id: int) -> None:
     sessions.end_all(user_id, commit=False)  # signed out everywhere, in the same transaction
     request.completed_at = utcnow()
     request.completed_by = admin_id
-    cohorts = ", ".join(cohorts) or "no cohorts"
     audit.record(
         audit.Action.ERASED,
         actor=admin_id,
         subject=user_id,
-        detail=f"erasure request {request.id}; in {cohorts}",
+        detail=f"erasure request {request.id}; in {', '.join(cohorts) or 'no cohorts'}",
     )
     db.session.commit()
 
@@ -246,7 +247,7 @@ def erasure_preview(request_id: int) -> ErasurePreview:
     request = db.session.get(ErasureRequest, request_id)
     if request is None or request.completed_at is not None:
         abort(404)
-    user = db.session.get(User, request.user_id)
+    user = db.session.get_one(User, request.user_id)
     cohorts = _cohort_names(user.id)
     count = lambda query: db.session.execute(query).scalar_one()  # noqa: E731
     journal = count(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -121,7 +123,8 @@ def audit() -> str:
 def audit_csv() -> Response:
     filters = audit_log.read_filters(request.args)
     if filters.errors:
-        return redirect(url_for("privacy.audit", **request.args))
+        args: dict[str, Any] = request.args.to_dict()  # url_for takes any of them as a query
+        return redirect(url_for("privacy.audit", **args))
     body = audit_log.as_csv(filters)
     audit_trail.record_now(
         Action.EXPORTED, actor=current_user, detail=f"audit log CSV, {filters.describe()}"

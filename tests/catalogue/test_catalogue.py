@@ -71,10 +71,10 @@ def test_objects_are_immutable(sample: Catalogue) -> None:
     lesson = sample.lesson("sample-course/first-steps/welcome")
     assert lesson is not None
     with pytest.raises(dataclasses.FrozenInstanceError):
-        lesson.title = "Changed"  # type: ignore[misc]
+        lesson.title = "Changed"  # type: ignore[misc]  # the assignment a frozen dataclass refuses
     assert isinstance(lesson.segments, tuple)
     with pytest.raises(TypeError):
-        sample.courses["other"] = sample.courses["sample-course"]  # type: ignore[index]
+        sample.courses["other"] = sample.courses["sample-course"]  # type: ignore[index]  # a read-only mapping refuses it
 
 
 def test_unknown_keys_give_none(sample: Catalogue) -> None:
@@ -197,11 +197,14 @@ def test_reordering_keeps_keys(tree: Tree) -> None:
     tree.path("sample-course/01-first-steps").rename(tree.path("sample-course/03-first-steps"))
     after = tree.load()
     assert set(after.lessons) == set(before.lessons)
-    assert [m.slug for m in after.course("sample-course").modules] == [  # type: ignore[union-attr]
+    course, module = after.course("sample-course"), after.module("sample-course/first-steps")
+    assert course is not None
+    assert module is not None
+    assert [m.slug for m in course.modules] == [
         "going-further",
         "first-steps",
     ]
-    assert [lesson.slug for lesson in after.module("sample-course/first-steps").lessons] == [  # type: ignore[union-attr]
+    assert [lesson.slug for lesson in module.lessons] == [
         "working-together",
         "welcome",
     ]
@@ -226,7 +229,9 @@ def test_a_renamed_lesson_keeps_progress_through_its_alias(tree: Tree) -> None:
     assert catalogue.canonical_key(old_key) == "sample-course/first-steps/introduction"
     next_steps = catalogue.lesson("sample-course/going-further/next-steps")
     assert next_steps is not None
-    html = next_steps.segments[0].html  # type: ignore[union-attr]
+    segment = next_steps.segments[0]
+    assert isinstance(segment, HtmlSegment)
+    html = segment.html
     assert 'href="/courses/sample-course/first-steps/introduction#why-place-matters"' in html
 
 

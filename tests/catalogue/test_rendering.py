@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from leaders.catalogue import Catalogue, HtmlSegment, Lesson, QuizSegment
+from tests.helpers import page
 
 from .conftest import Tree, lesson_md
 
@@ -227,7 +226,7 @@ def test_ids_are_unique_on_the_page(tree: Tree) -> None:
             "## Notes\n\nA.\n\n## Notes\n\nB.\n\n## Main content\n\nC.\n\n/// note | Notes\nD.\n///",
         )
     )
-    ids = re.findall(r' id="([^"]+)"', html)
+    ids = page(html).ids()
     assert ids == ["notes", "notes_1", "main-content-2", "notes_2"]
     assert len(set(ids)) == len(ids)
 

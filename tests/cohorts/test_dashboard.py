@@ -114,21 +114,13 @@ def test_learner_detail_shows_shared_reflections_never_private(cast, as_user):
     assert "SECRET" not in lead_html
 
 
-def _dashboard_queries(app, client, cohort_id):
-    from sqlalchemy import event
-
-    statements = []
-    engine = db.engine
-    listener = lambda *a: statements.append(a[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+def _dashboard_queries(count_queries, client, cohort_id):
+    with count_queries() as queries:
         assert client.get(f"/cohorts/{cohort_id}").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
+    return len(queries)
 
 
-def test_dashboard_queries_do_not_grow_with_the_cohort(app, as_user):
+def test_dashboard_queries_do_not_grow_with_the_cohort(app, as_user, count_queries):
     from leaders.auth.models import Role
 
     manager = make_user(role=Role.PROGRAMME_MANAGER)
@@ -151,5 +143,7 @@ def test_dashboard_queries_do_not_grow_with_the_cohort(app, as_user):
     client = as_user(manager)
     client.get(f"/cohorts/{small.id}")  # warm
     assert (
-        _dashboard_queries(app, client, small.id) == _dashboard_queries(app, client, large.id) <= 12
+        _dashboard_queries(count_queries, client, small.id)
+        == _dashboard_queries(count_queries, client, large.id)
+        <= 12
     )

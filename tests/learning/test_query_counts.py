@@ -48,36 +48,22 @@ def _with_history(client, lesson_url):
     client.post(f"{lesson_url}/complete", data={"csrf_token": token})
 
 
-def test_lesson_page_queries_do_not_grow_with_the_course(app, big_app):
+def test_lesson_page_queries_do_not_grow_with_the_course(app, big_app, count_queries):
     small_client = _signed_in_client(app, "sample-course")
-    small = _count(app, small_client, "/courses/{}/{}/{}".format(*SMALL))
+    small = _count(count_queries, app, small_client, "/courses/{}/{}/{}".format(*SMALL))
 
     big_client = _signed_in_client(big_app, "big-course")
     for m in range(1, 4):
         _with_history(big_client, f"/courses/big-course/module-{m}/lesson-1")
-    big = _count(big_app, big_client, "/courses/big-course/module-5/lesson-3")
+    big = _count(count_queries, big_app, big_client, "/courses/big-course/module-5/lesson-3")
     assert small == big == 4  # user, progress upsert, attempts, journal entries
 
 
-def _count(app, client, path):
-    from sqlalchemy import event
-
-    from leaders.extensions import db
-
-    client.get(path)
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+def _count(count_queries, app, client, path):
+    client.get(path)  # warm
+    with count_queries(app) as queries:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
+    return len(queries)
 
 
 @pytest.mark.parametrize(
@@ -91,11 +77,13 @@ def _count(app, client, path):
         ("/journal", "/journal", 2),
     ],
 )
-def test_other_pages_issue_a_fixed_number_of_queries(app, big_app, small_path, big_path, expected):
+def test_other_pages_issue_a_fixed_number_of_queries(
+    app, big_app, count_queries, small_path, big_path, expected
+):
     small_client = _signed_in_client(app, "sample-course")
-    small = _count(app, small_client, small_path)
+    small = _count(count_queries, app, small_client, small_path)
     big_client = _signed_in_client(big_app, "big-course")
     for m in range(1, 6):
         _with_history(big_client, f"/courses/big-course/module-{m}/lesson-2")
-    big = _count(big_app, big_client, big_path)
+    big = _count(count_queries, big_app, big_client, big_path)
     assert small == big == expected
