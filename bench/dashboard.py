@@ -43,7 +43,7 @@ def build(app, sizes: list[int]) -> dict[int, int]:
     rng = random.Random(7)
     course = get_catalogue().course("leading-your-place")
     lessons = course.lessons
-    assert len(lessons) == 30, len(lessons)
+    assert len(lessons) >= 30, len(lessons)  # the course has grown; the bench completes up to 30
     now = datetime.now(UTC)
     sectors = [
         "local_government",

@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from leaders.main.views import bp as main_bp
     from leaders.network.views import bp as network_bp
     from leaders.organisations.views import bp as organisations_bp
+    from leaders.oversight.views import bp as oversight_bp
     from leaders.privacy.views import bp as privacy_bp
 
     app.register_blueprint(main_bp)
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(oversight_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(privacy_bp)
     register_error_handlers(app)

@@ -71,3 +71,7 @@ class Form(FlaskForm):
                     *unbound_field.kwargs.get("filters", ()),
                 ]
             return super().bind_field(form, unbound_field, options)
+
+
+class CsrfOnlyForm(Form):
+    """A form with no fields of its own: checks the CSRF token of a POST whose fields are parsed by hand."""

@@ -25,7 +25,12 @@ ENTRIES: list[NavEntry] = [
     ),
     NavEntry("My journal", "learning.journal", ("learning.journal",)),
     NavEntry("My network", "network.mine", ("network.",), frozenset({"learner"})),
-    NavEntry("Cohorts", "cohorts.index", ("cohorts.",), frozenset({"admin", "programme_manager"})),
+    NavEntry(
+        "Cohorts",
+        "cohorts.index",
+        ("cohorts.", "oversight."),
+        frozenset({"admin", "programme_manager"}),
+    ),
     NavEntry(
         "Erasure requests",
         "privacy.erasures",

@@ -19,7 +19,7 @@ from leaders.cohorts.forms import DueDatesForm, ImportForm
 from leaders.cohorts.models import CohortRole
 from leaders.extensions import db
 from leaders.filters import plural
-from leaders.learning.forms import CsrfOnlyForm
+from leaders.forms import CsrfOnlyForm
 
 #: Problems listed one by one in the error summary; the table below the form lists them all.
 SUMMARY_PROBLEMS = 10
@@ -140,7 +140,7 @@ def due_dates(cohort_id: int, user_id: int) -> str | Response:
         )
         db.session.commit()
         flash(f"{person.name}'s due dates are saved.", "success")
-        return redirect(url_for("cohorts.learner", cohort_id=cohort_id, user_id=user_id))
+        return redirect(url_for("oversight.learner", cohort_id=cohort_id, user_id=user_id))
     course = get_catalogue().courses[access.cohort.course_key]
     return render_template(
         "cohorts/due_dates.html",

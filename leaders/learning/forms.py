@@ -43,10 +43,6 @@ class ReflectionForm(Form):
     submit = SubmitField("Save reflection", widget=GovSubmitInput())
 
 
-class CsrfOnlyForm(Form):
-    """A form with no fields of its own: checks the CSRF token of a POST whose fields are parsed by hand."""
-
-
 @dataclass(frozen=True)
 class ReflectionDraft:
     """What a journal form on the lesson page shows: the saved entry, or a rejected submission.

@@ -25,11 +25,11 @@ from leaders.catalogue.model import Lesson, Quiz
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts.access import CourseAccess, course_access, courses_for, is_previewer
 from leaders.downloads import send_download
+from leaders.forms import CsrfOnlyForm
 from leaders.learning import overview, reflections, services
 from leaders.learning.forms import (
     BODY_HINT,
     VISIBILITY_CHOICES,
-    CsrfOnlyForm,
     ReflectionDraft,
     ReflectionForm,
     reflection_prefix,

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from leaders import audit, confirm, downloads
 from leaders.access import signed_in
 from leaders.cohorts.access import cohort_access, require_manager
-from leaders.learning.forms import CsrfOnlyForm
+from leaders.forms import CsrfOnlyForm
 from leaders.network import cohort_network, services, sets
 from leaders.network.forms import TieForm
 from leaders.network.metrics import EXPLANATIONS, SO_WHAT
@@ -283,7 +283,7 @@ def change_sets(cohort_id: int, action: str) -> str | Response:
 def _cohort_crumbs(access) -> list[tuple[str, str]]:
     return [
         ("Cohorts", url_for("cohorts.index")),
-        (access.cohort.name, url_for("cohorts.show", cohort_id=access.cohort.id)),
+        (access.cohort.name, url_for("oversight.dashboard", cohort_id=access.cohort.id)),
     ]
 
 

@@ -44,6 +44,13 @@ SECTOR_LABELS = {
     Sector.BUSINESS: "Business",
     Sector.OTHER: "Other",
 }
+
+
+def sector_label(value: str | None) -> str:
+    """A stored sector value in words; empty when none is recorded."""
+    return Sector(value).label if value else ""
+
+
 _SECTOR_VALUES = ", ".join(f"'{sector.value}'" for sector in Sector)
 
 

@@ -23,6 +23,7 @@ from leaders.cohorts.services import Person, people, schedule
 from leaders.extensions import db
 from leaders.filters import plural
 from leaders.learning.models import LessonProgress
+from leaders.organisations.models import sector_label
 from leaders.timeutil import as_utc, uk_today, utcnow
 
 INACTIVE_AFTER = timedelta(days=14)
@@ -276,18 +277,13 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
         )
         for i, column in enumerate(columns)
     ]
-    from leaders.organisations.models import Sector
-
-    def sector_label(value: str | None) -> str:
-        return Sector(value).label if value else "Not recorded"
-
     return Dashboard(
         access,
         course,
         columns,
         rows,
         funnel,
-        _counts([sector_label(r.person.sector) for r in rows], count),
+        _counts([sector_label(r.person.sector) or "Not recorded" for r in rows], count),
         _counts([r.person.organisation or "Not recorded" for r in rows], count),
         _counts([r.person.place or "Not recorded" for r in rows], count),
         held,

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from leaders import downloads
-from leaders.cohorts.dashboard import Dashboard
 from leaders.filters import UK
+from leaders.organisations.models import sector_label
+from leaders.oversight.dashboard import Dashboard
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,6 @@ def learners(d: Dashboard) -> Table:
             ]
         )
     return Table("Learners", headers, rows)
-
-
-def sector_label(value: str | None) -> str:
-    from leaders.organisations.models import Sector
-
-    return Sector(value).label if value else ""
 
 
 def to_csv(table: Table) -> str:

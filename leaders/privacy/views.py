@@ -14,7 +14,7 @@ from leaders.auth.models import Role
 from leaders.catalogue.store import get_catalogue
 from leaders.downloads import send_download
 from leaders.filters import govuk_date
-from leaders.learning.forms import CsrfOnlyForm
+from leaders.forms import CsrfOnlyForm
 from leaders.privacy import audit_log, services
 
 bp = Blueprint("privacy", __name__)
