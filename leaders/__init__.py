@@ -74,7 +74,8 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
-    from leaders import access, inputs, navigation, security
+    from leaders import inputs, navigation, security
+    from leaders.auth import rules
     from leaders.catalogue import store as catalogue_store
     from leaders.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -91,7 +92,7 @@ def _register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
-    access.init_app(app)
+    rules.init_app(app)
     navigation.init_app(app)
     catalogue_store.init_app(app)
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from flask import abort
 from sqlalchemy import select
 
-from leaders.auth.models import Role
+from leaders.auth import rules
 from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
 from leaders.extensions import db
 from leaders.timeutil import as_utc, uk_today
@@ -57,7 +57,7 @@ def cohort_access(user, cohort_id: int) -> CohortAccess:
     if row is None:
         abort(404)
     cohort, role = row
-    is_admin = user.role == Role.ADMIN
+    is_admin = rules.can_administer(user)
     if is_admin:
         return CohortAccess(cohort, CohortRole(role) if role else None, True)
     if role is None or role == CohortRole.LEARNER:
@@ -83,7 +83,7 @@ def require_attendance_taker(access: CohortAccess) -> CohortAccess:
 
 def is_previewer(user) -> bool:
     """Admins and programme managers may read any course without being in a cohort."""
-    return user.role in (Role.ADMIN, Role.PROGRAMME_MANAGER)
+    return rules.can_preview_courses(user)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from flask import render_template, url_for
 from sqlalchemy import case, delete, func, select
 
 from leaders import audit, mail
+from leaders.auth import rules, tokens
 from leaders.auth import services as accounts
-from leaders.auth import tokens
-from leaders.auth.models import Role, User
+from leaders.auth.models import User
 from leaders.catalogue.model import Course
 from leaders.cohorts.access import CohortAccess, ModuleDates
 from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
@@ -50,7 +50,7 @@ def visible_cohorts(user) -> list[CohortSummary]:
         .outerjoin(learners, learners.c.cohort_id == Cohort.id)
         .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
     )
-    if user.role != Role.ADMIN:
+    if not rules.can_administer(user):
         query = query.where(
             mine.c.role.in_([r.value for r in CohortRole if r != CohortRole.LEARNER])
         )

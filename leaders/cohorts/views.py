@@ -21,8 +21,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit, confirm
-from leaders.access import NotApplicable, roles, signed_in
-from leaders.auth.models import Role, User
+from leaders.auth.models import User
+from leaders.auth.rules import MANAGERS, NotApplicable, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 
 # enrolment_views holds the import and due-date pages: importing it adds its routes to `bp`.
@@ -48,7 +48,7 @@ def index() -> str:
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @signed_in
-@roles(Role.ADMIN, Role.PROGRAMME_MANAGER)
+@roles(*MANAGERS)
 def create() -> str | Response:
     form = CohortForm()
     form.course.choices = _course_choices()

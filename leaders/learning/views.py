@@ -20,7 +20,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from leaders.access import signed_in
+from leaders.auth.rules import signed_in
 from leaders.catalogue.model import Lesson, Quiz
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts.access import CourseAccess, course_access, courses_for, is_previewer

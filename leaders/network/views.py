@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit, confirm, downloads
-from leaders.access import signed_in
+from leaders.auth.rules import signed_in
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.forms import CsrfOnlyForm
 from leaders.network import cohort_network, services, sets

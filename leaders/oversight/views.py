@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit, downloads
-from leaders.access import signed_in
+from leaders.auth.rules import signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import services
 from leaders.cohorts.access import cohort_access, require_manager
