@@ -12,7 +12,16 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS, Config
+from leaders import filters, inputs, navigation, security
+from leaders.auth import rules
+from leaders.extensions import csrf, db, limiter, login_manager, migrate
 from leaders.templating import register_shared_macros
+from leaders.text import shown_in_page
+
+# The features (catalogue store, models, blueprints, commands) are imported inside the functions
+# below, when an app is built: importing any leaders.x module runs this file first, so importing
+# them here would load every feature, and cycle back into this half-run file, for a plugin command
+# (`flask content`), a migration or a test that needs one module.
 
 
 def create_app(
@@ -62,22 +71,15 @@ def _register_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from leaders.text import shown_in_page
-
     app.jinja_env.finalize = (
         shown_in_page  # a name stored with a control character stays valid HTML
     )
     WTFormsHelpers(app)
-    from leaders import filters
-
     filters.init_app(app)
 
 
 def _register_extensions(app: Flask) -> None:
-    from leaders import inputs, navigation, security
-    from leaders.auth import rules
     from leaders.catalogue import store as catalogue_store
-    from leaders.extensions import csrf, db, limiter, login_manager, migrate
 
     inputs.init_app(app)  # first: the URL converter must be in place before any route is added
     db.init_app(app)

@@ -22,10 +22,13 @@ from leaders.cohorts.models import (
     CohortMember,
     CohortModule,
     CohortSession,
+    LearningSet,
+    LearningSetMember,
 )
 from leaders.extensions import db
 from leaders.learning.journal import render_reflection
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt
+from leaders.network.models import SurveyAnswer, SurveyResponse, SurveyWave, Tie
 from leaders.organisations.models import Organisation
 from leaders.places.models import Place
 from leaders.timeutil import UK, uk_today, utcnow
@@ -455,8 +458,6 @@ def _network(rng, cohort, learners, now) -> None:
     people have worked with people from other sectors, as a programme like this intends. Only
     people who have signed in answer a survey or declare a tie.
     """
-    from leaders.network.models import SurveyAnswer, SurveyResponse, SurveyWave, Tie
-
     sector = {u.id: _sector_of(u) for u in learners}
     ids = [u.id for u in learners]
     signed_in = {u.id for u in learners if u.last_sign_in_at is not None}
@@ -505,8 +506,6 @@ def _network(rng, cohort, learners, now) -> None:
 
 def _demo_learning_set(cohort, members) -> None:
     """A confirmed learning set for the demo learner (first), where two others share with the set."""
-    from leaders.network.models import LearningSet, LearningSetMember
-
     learning_set = LearningSet(cohort_id=cohort.id, name="Set 1")
     db.session.add(learning_set)
     db.session.flush()

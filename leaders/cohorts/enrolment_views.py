@@ -20,6 +20,7 @@ from leaders.cohorts.models import CohortRole
 from leaders.extensions import db
 from leaders.filters import plural
 from leaders.forms import CsrfOnlyForm
+from leaders.organisations.models import Sector
 
 #: Problems listed one by one in the error summary; the table below the form lists them all.
 SUMMARY_PROBLEMS = 10
@@ -60,8 +61,6 @@ def upload(cohort_id: int) -> str | Response:
 @bp.route("/cohorts/<int:cohort_id>/people/import/<int:pending_id>", methods=["GET", "POST"])
 @signed_in
 def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
-    from leaders.organisations.models import Sector
-
     access = require_manager(cohort_access(current_user, cohort_id))
     pending = import_plan.pending_import(access.cohort, pending_id, current_user.id)
     if pending is None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from sqlalchemy import case, delete, func, select
 
 from leaders import audit, mail
@@ -18,6 +18,8 @@ from leaders.catalogue.model import Course
 from leaders.cohorts.access import CohortAccess, ModuleDates
 from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
 from leaders.extensions import db
+from leaders.organisations.models import Organisation
+from leaders.places.models import Place
 from leaders.upsert import insert
 
 log = logging.getLogger(__name__)
@@ -138,9 +140,6 @@ class Person:
 
 
 def _organisation_columns():
-    from leaders.organisations.models import Organisation
-    from leaders.places.models import Place
-
     return Organisation, Place
 
 
@@ -303,8 +302,6 @@ def send_invitation(user: User, cohort: Cohort) -> None:
     link = url_for(
         "auth.accept_invitation", token=tokens.make_token(user, "invite"), _external=True
     )
-    from flask import current_app
-
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
     context = {"user": user, "cohort": cohort, "link": link, "days": days}
     mail.send(

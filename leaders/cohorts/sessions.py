@@ -10,6 +10,7 @@ from flask import abort
 from sqlalchemy import case, func, select
 
 from leaders import audit
+from leaders.auth.models import User
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import (
     Attendance,
@@ -45,8 +46,6 @@ def sessions(access: CohortAccess) -> list[SessionRow]:
     The totals count the cohort's current learners; marks of people removed or erased since are
     counted apart, so the page can say so.
     """
-    from leaders.auth.models import User
-
     current = (
         select(CohortMember.user_id)
         .join(User, User.id == CohortMember.user_id)
@@ -140,8 +139,6 @@ def record_attendance(
 
     Audited: one entry for each learner whose mark is new or changed.
     """
-    from leaders.auth.models import User
-
     allowed = set(
         db.session.execute(
             select(CohortMember.user_id)

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from leaders import audit, confirm
@@ -34,6 +35,7 @@ from leaders.cohorts.models import AttendanceStatus, CohortRole, SessionKind
 from leaders.extensions import db
 from leaders.filters import UK
 from leaders.forms import CsrfOnlyForm
+from leaders.organisations.models import Organisation
 
 
 def _course_choices() -> list[tuple[str, str]]:
@@ -157,10 +159,6 @@ def people(cohort_id: int) -> str:
 
 
 def _organisation_choices() -> list[tuple[str, str]]:
-    from sqlalchemy import func, select
-
-    from leaders.organisations.models import Organisation
-
     rows = db.session.execute(
         select(Organisation.id, Organisation.name).order_by(func.lower(Organisation.name))
     )
