@@ -43,7 +43,7 @@ def build(app, sizes: list[int]) -> dict[int, int]:
     rng = random.Random(7)
     course = get_catalogue().course("leading-your-place")
     lessons = course.lessons
-    assert len(lessons) == 30, len(lessons)
+    assert len(lessons) >= 30, len(lessons)  # the course has grown; the bench completes up to 30
     now = datetime.now(UTC)
     sectors = [
         "local_government",
@@ -90,6 +90,8 @@ def build(app, sizes: list[int]) -> dict[int, int]:
             users.append(
                 {
                     "email": f"learner{user_n}@bench.example",
+                    # A bulk insert skips the model's validator, so the lookup key is set here.
+                    "email_key": f"learner{user_n}@bench.example",
                     "name": f"Learner {user_n}",
                     "job_title": "Head of Service",
                     "role": "learner",

@@ -12,8 +12,17 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS, Config
+from leaders import filters, inputs, navigation, security
+from leaders.auth import rules
+from leaders.extensions import csrf, db, limiter, login_manager, migrate
 from leaders.forms import error_summary
 from leaders.templating import register_shared_macros
+from leaders.text import shown_in_page
+
+# The features (catalogue store, models, blueprints, commands) are imported inside the functions
+# below, when an app is built: importing any leaders.x module runs this file first, so importing
+# them here would load every feature, and cycle back into this half-run file, for a plugin command
+# (`flask content`), a migration or a test that needs one module.
 
 
 def create_app(
@@ -63,22 +72,16 @@ def _register_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from leaders.text import shown_in_page
-
     app.jinja_env.finalize = (
         shown_in_page  # a name stored with a control character stays valid HTML
     )
     WTFormsHelpers(app)
     app.add_template_global(error_summary)
-    from leaders import filters
-
     filters.init_app(app)
 
 
 def _register_extensions(app: Flask) -> None:
-    from leaders import access, inputs, navigation, security
     from leaders.catalogue import store as catalogue_store
-    from leaders.extensions import csrf, db, limiter, login_manager, migrate
 
     inputs.init_app(app)  # first: the URL converter must be in place before any route is added
     db.init_app(app)
@@ -93,7 +96,7 @@ def _register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
-    access.init_app(app)
+    rules.init_app(app)
     navigation.init_app(app)
     catalogue_store.init_app(app)
 
@@ -106,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from leaders.main.views import bp as main_bp
     from leaders.network.views import bp as network_bp
     from leaders.organisations.views import bp as organisations_bp
+    from leaders.oversight.views import bp as oversight_bp
     from leaders.privacy.views import bp as privacy_bp
 
     app.register_blueprint(main_bp)
@@ -113,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(oversight_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(privacy_bp)
     register_error_handlers(app)

@@ -10,6 +10,7 @@ from leaders.audit import audit_cli
 from leaders.auth import services as accounts
 from leaders.auth.models import Role
 from leaders.auth.passwords import password_problem
+from leaders.demo import seed
 from leaders.places.cli import places_cli
 
 
@@ -110,7 +111,5 @@ def seed_demo() -> None:
         raise click.ClickException(
             "seed-demo loads well-known passwords; it never runs in production."
         )
-    from leaders.demo import seed
-
     for line in seed(DEMO_ACCOUNTS):
         click.echo(line)

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from leaders.auth import services as accounts
 from leaders.auth.models import Role, User
 from leaders.catalogue.store import get_catalogue
+from leaders.demo_programme import seed_programme
 from leaders.extensions import db
+from leaders.organisations.models import Organisation
 
 #: The organisation each demo account works for (by name; see demo_programme.people.ORGANISATIONS).
 DEMO_ORGANISATIONS = {
@@ -22,8 +24,6 @@ DEMO_ORGANISATIONS = {
 
 def seed(demo_accounts: Iterable[tuple[str, str, str, str, Role, str]]) -> Iterator[str]:
     """Create (or reset) the demo accounts and the demo programme; yield lines to print."""
-    from leaders.demo_programme import seed_programme
-
     yield "Demo accounts (development only):"
     users: dict[str, User] = {}
     for key, email, name, job_title, role, password in demo_accounts:
@@ -47,8 +47,6 @@ def seed(demo_accounts: Iterable[tuple[str, str, str, str, Role, str]]) -> Itera
 
 
 def _assign_organisations(users: dict[str, User]) -> None:
-    from leaders.organisations.models import Organisation
-
     for key, name in DEMO_ORGANISATIONS.items():
         org_id = db.session.execute(
             select(Organisation.id).where(func.lower(Organisation.name) == name.lower())

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, request, url_for
 from flask_login import current_user
+
+from leaders.auth import rules
 
 
 @dataclass(frozen=True)
@@ -14,8 +18,8 @@ class NavEntry:
     endpoint: str
     #: Endpoint prefixes that mark this entry as the current section.
     section: tuple[str, ...]
-    #: Who sees it: None for everyone signed in, else a set of global roles.
-    roles: frozenset[str] | None = None
+    #: Who sees it: None for everyone signed in, else a predicate from leaders/auth/rules.py.
+    shown_to: Callable[[Any], bool] | None = None
 
 
 ENTRIES: list[NavEntry] = [
@@ -24,16 +28,21 @@ ENTRIES: list[NavEntry] = [
         "Courses", "learning.courses", ("learning.course", "learning.module", "learning.lesson")
     ),
     NavEntry("My journal", "learning.journal", ("learning.journal",)),
-    NavEntry("My network", "network.mine", ("network.",), frozenset({"learner"})),
-    NavEntry("Cohorts", "cohorts.index", ("cohorts.",), frozenset({"admin", "programme_manager"})),
+    NavEntry("My network", "network.mine", ("network.",), rules.can_keep_a_network),
+    NavEntry(
+        "Cohorts",
+        "cohorts.index",
+        ("cohorts.", "oversight."),
+        rules.can_set_up_cohorts,
+    ),
     NavEntry(
         "Erasure requests",
         "privacy.erasures",
         ("privacy.erasures", "privacy.audit"),
-        frozenset({"admin"}),
+        rules.can_administer,
     ),
     NavEntry(
-        "Organisations", "organisations.index", ("organisations.",), roles=frozenset({"admin"})
+        "Organisations", "organisations.index", ("organisations.",), shown_to=rules.can_administer
     ),
 ]
 
@@ -61,7 +70,7 @@ def navigation_items() -> list[dict]:
     endpoint = request.endpoint or ""
     items = []
     for entry in ENTRIES:
-        if entry.roles is not None and current_user.role not in entry.roles:
+        if entry.shown_to is not None and not entry.shown_to(current_user):
             continue
         items.append(
             {

@@ -24,6 +24,8 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+from markupsafe import Markup
+
 #: Characters that end a line: a single-line field refuses them.
 LINE_BREAKS = frozenset("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
@@ -144,8 +146,6 @@ def shown_in_page(value: object) -> object:
     """Jinja's `finalize`: every value a template prints passes `visible`, so text stored with a
     control character cannot make a page invalid HTML. Markup stays Markup (it is only cleaned)."""
     if isinstance(value, str) and _NOT_IN_HTML.search(value):
-        from markupsafe import Markup
-
         cleaned = visible(str(value))
         # Removing control characters from markup that was already safe cannot make it unsafe.
         return Markup(cleaned) if isinstance(value, Markup) else cleaned  # noqa: S704

@@ -3,8 +3,8 @@
 import pytest
 from flask import Blueprint
 
-from leaders.access import roles, signed_in
 from leaders.auth.models import Role
+from leaders.auth.rules import roles, signed_in
 from tests.conftest import make_app, sign_in
 from tests.factories import make_user
 from tests.helpers import text_of

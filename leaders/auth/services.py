@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -149,8 +149,6 @@ def send_password_reset(email: str) -> None:
 
 
 def _minutes(setting: str) -> int:
-    from flask import current_app
-
     return current_app.config[setting] // 60
 
 

@@ -18,10 +18,10 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from leaders.access import public, signed_in
 from leaders.auth import services, sessions
 from leaders.auth.forms import NewPasswordForm, RequestResetForm, SignInForm
 from leaders.auth.models import SignedInUser, User
+from leaders.auth.rules import public, signed_in
 from leaders.auth.tokens import TokenError
 from leaders.extensions import limiter, login_manager
 

@@ -29,6 +29,8 @@ def _directory(directory: Path | None) -> Path:
     """DIR if given, else CONTENT_DIR from the environment, else the project's content/ folder."""
     if directory is not None:
         return directory
+    # Lazy on purpose: config.py sits at the project root, outside the package, so
+    # `flask content check DIR` works from any folder without it.
     from config import Config
 
     return Path(os.environ.get("CONTENT_DIR") or Config.CONTENT_DIR)

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 
 from .model import (
     HtmlSegment,
@@ -96,8 +97,6 @@ def renderer_key() -> str:
 
     Read from package metadata, so finding it does not import the libraries themselves.
     """
-    from importlib.metadata import PackageNotFoundError, version
-
     versions = []
     for name in _LIBRARIES:
         try:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Exists, literal, select
+from sqlalchemy.orm import aliased
 
-from leaders.auth.models import Role, UserLike
+from leaders.auth import rules
+from leaders.auth.models import UserLike
 from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
 from leaders.extensions import db
 from leaders.timeutil import as_utc, uk_today
@@ -57,7 +60,7 @@ def cohort_access(user: UserLike, cohort_id: int) -> CohortAccess:
     if row is None:
         abort(404)
     cohort, role = row
-    is_admin = user.role == Role.ADMIN
+    is_admin = rules.can_administer(user)
     if is_admin:
         return CohortAccess(cohort, CohortRole(role) if role else None, True)
     if role is None or role == CohortRole.LEARNER:
@@ -83,7 +86,7 @@ def require_attendance_taker(access: CohortAccess) -> CohortAccess:
 
 def is_previewer(user: UserLike) -> bool:
     """Admins and programme managers may read any course without being in a cohort."""
-    return user.role in (Role.ADMIN, Role.PROGRAMME_MANAGER)
+    return rules.can_preview_courses(user)
 
 
 @dataclass(frozen=True)
@@ -114,32 +117,65 @@ class ModuleDates:
         return ModuleDates(self.opens_on, self.due_on + timedelta(days=late)) if late > 0 else self
 
 
+def module_open(member_id: Any, course_key: Any, module_key: Any, today: Any) -> Exists:
+    """The rule "is this module open for this learner today", written once, as SQL.
+
+    True when the person is in a cohort on the course that opens the module to them: staff in the
+    cohort see every module; for a learner, the cohort's schedule has no opening date for the
+    module, or the date has come. The arguments are SQL values (bind parameters or columns): the
+    lesson-view upsert passes parameters, `course_access` the module key of each schedule row.
+    """
+    member = aliased(CohortMember)
+    cohort = aliased(Cohort)
+    schedule = aliased(CohortModule)
+    return (
+        select(literal(1))
+        .select_from(member)
+        .join(cohort, cohort.id == member.cohort_id)
+        .outerjoin(
+            schedule, (schedule.cohort_id == cohort.id) & (schedule.module_key == module_key)
+        )
+        .where(
+            member.user_id == member_id,
+            cohort.course_key == course_key,
+            (member.role != CohortRole.LEARNER.value)
+            | schedule.opens_on.is_(None)
+            | (schedule.opens_on <= today),
+        )
+        .exists()
+    )
+
+
 @dataclass(frozen=True)
 class CourseAccess:
-    """A viewer's access to one course: whether they may read it, and each module's dates."""
+    """A viewer's access to one course: whether they may read it, each module's dates, and which
+    modules are still closed to them today (worked out by `module_open`)."""
 
     allowed: bool
     #: Module key → dates, for learners; empty when everything is open to them.
     modules: dict[str, ModuleDates]
+    #: Modules not open to the viewer today.
+    closed: frozenset[str] = frozenset()
 
     def dates(self, module_key: str) -> ModuleDates:
         return self.modules.get(module_key, ModuleDates())
 
-    def is_open(self, module_key: str, today: date) -> bool:
-        return self.allowed and self.dates(module_key).is_open(today)
+    def is_open(self, module_key: str) -> bool:
+        return self.allowed and module_key not in self.closed
 
 
 OPEN = CourseAccess(True, {})
 CLOSED = CourseAccess(False, {})
 
 
-def course_access(user: UserLike, course_key: str) -> CourseAccess:
+def course_access(user: UserLike, course_key: str, today: date | None = None) -> CourseAccess:
     """Whether the user may read the course, and when each module opens to them (one query).
 
     A learner in several cohorts of the course gets each module from whichever cohort opens it
     first (a cohort with no date for a module has it open). Due dates are the learner's own
     (`ModuleDates.for_member`: late joiners and manager-set offsets). Facilitators, managers and
-    organisation leads of a cohort see every module.
+    organisation leads of a cohort see every module. Which modules are open today is
+    `module_open`, the same expression the lesson-view upsert checks.
     """
     if is_previewer(user):
         return OPEN
@@ -153,6 +189,9 @@ def course_access(user: UserLike, course_key: str) -> CourseAccess:
             Cohort.starts_on,
             CohortMember.added_at,
             CohortMember.due_offset_days,
+            module_open(user.id, course_key, CohortModule.module_key, today or uk_today()).label(
+                "open_now"
+            ),
         )
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
         .outerjoin(CohortModule, CohortModule.cohort_id == Cohort.id)
@@ -162,6 +201,7 @@ def course_access(user: UserLike, course_key: str) -> CourseAccess:
         return CLOSED
     if any(row.role != CohortRole.LEARNER for row in rows):
         return OPEN
+    closed = frozenset(row.module_key for row in rows if row.module_key and not row.open_now)
     schedules: dict[int, dict[str, ModuleDates]] = {}
     for row in rows:
         schedule = schedules.setdefault(row.cohort_id, {})
@@ -170,13 +210,13 @@ def course_access(user: UserLike, course_key: str) -> CourseAccess:
                 row.starts_on, row.added_at, row.due_offset_days
             )
     if len(schedules) == 1:
-        return CourseAccess(True, next(iter(schedules.values())))
+        return CourseAccess(True, next(iter(schedules.values())), closed)
     merged: dict[str, ModuleDates] = {}
     keys = {key for schedule in schedules.values() for key in schedule}
     for key in keys:
         options = [schedule.get(key, ModuleDates()) for schedule in schedules.values()]
         merged[key] = min(options, key=lambda d: d.opens_on or date.min)
-    return CourseAccess(True, {k: v for k, v in merged.items() if v.opens_on or v.due_on})
+    return CourseAccess(True, {k: v for k, v in merged.items() if v.opens_on or v.due_on}, closed)
 
 
 def courses_for(user: UserLike) -> set[str] | None:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit
-from leaders.access import signed_in
+from leaders.auth.rules import signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import enrolment, import_plan, services
 from leaders.cohorts.access import cohort_access, require_manager
@@ -122,7 +122,7 @@ def due_dates(cohort_id: int, user_id: int) -> str | Response:
         )
         db.session.commit()
         flash(f"{person.name}'s due dates are saved.", "success")
-        return redirect(url_for("cohorts.learner", cohort_id=cohort_id, user_id=user_id))
+        return redirect(url_for("oversight.learner", cohort_id=cohort_id, user_id=user_id))
     course = get_catalogue().courses[access.cohort.course_key]
     return render_template(
         "cohorts/due_dates.html",

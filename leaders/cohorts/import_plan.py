@@ -15,11 +15,12 @@ from enum import StrEnum
 from sqlalchemy import delete, select
 
 from leaders import audit
-from leaders.auth.models import email_key
+from leaders.auth.models import User, email_key
 from leaders.cohorts import services
 from leaders.cohorts.enrolment import ImportRejected, Problem, Row
 from leaders.cohorts.models import Cohort, CohortMember, CohortRole, PendingImport
 from leaders.extensions import db
+from leaders.organisations.models import Organisation
 from leaders.timeutil import utcnow
 
 #: A pending import older than this is gone; the manager uploads the file again.
@@ -141,9 +142,6 @@ def _organisation_key(name: str) -> str:
 
 def plan(pending: PendingImport) -> Plan:
     """Each row's step, from who already has an account and who is already in the cohort."""
-    from leaders.auth.models import User
-    from leaders.organisations.models import Organisation
-
     rows = [Row(**r) for r in pending.rows]
     accounts = {
         key: (user_id, has_password)
@@ -200,8 +198,6 @@ def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: audi
     Invitations are sent by the caller after this returns, so a mail failure never leaves half an
     import. Rows whose step is "nothing" are not touched.
     """
-    from leaders.organisations.models import Organisation
-
     missing = [name for name in current.new_organisations if name.lower() not in sectors]
     if missing:
         raise ImportRejected(

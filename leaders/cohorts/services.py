@@ -7,17 +7,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from sqlalchemy import case, delete, func, select
 
 from leaders import audit, mail
+from leaders.auth import rules, tokens
 from leaders.auth import services as accounts
-from leaders.auth import tokens
-from leaders.auth.models import Role, User
+from leaders.auth.models import User
 from leaders.catalogue.model import Course
 from leaders.cohorts.access import CohortAccess, ModuleDates
 from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
 from leaders.extensions import db
+from leaders.organisations.models import Organisation
+from leaders.places.models import Place
 from leaders.upsert import insert
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ def visible_cohorts(user) -> list[CohortSummary]:
         .outerjoin(learners, learners.c.cohort_id == Cohort.id)
         .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
     )
-    if user.role != Role.ADMIN:
+    if not rules.can_administer(user):
         query = query.where(
             mine.c.role.in_([r.value for r in CohortRole if r != CohortRole.LEARNER])
         )
@@ -138,9 +140,6 @@ class Person:
 
 
 def _organisation_columns():
-    from leaders.organisations.models import Organisation
-    from leaders.places.models import Place
-
     return Organisation, Place
 
 
@@ -333,8 +332,6 @@ def send_invitation(user: User, cohort: Cohort) -> None:
     link = url_for(
         "auth.accept_invitation", token=tokens.make_token(user, "invite"), _external=True
     )
-    from flask import current_app
-
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
     context = {"user": user, "cohort": cohort, "link": link, "days": days}
     mail.send(

@@ -1,4 +1,4 @@
-"""Workshops and learning set meetings, their attendance registers, and one learner's record."""
+"""Workshops and learning set meetings, and their attendance registers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import abort
 from sqlalchemy import case, func, select
 
 from leaders import audit
-from leaders.catalogue.model import Catalogue
+from leaders.auth.models import User
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import (
     Attendance,
@@ -22,8 +22,6 @@ from leaders.cohorts.models import (
 )
 from leaders.cohorts.services import Person, people
 from leaders.extensions import db
-from leaders.learning.models import LessonProgress, QuizAttempt
-from leaders.learning.reflections import SharedEntry, shared_by
 from leaders.upsert import insert
 
 
@@ -48,8 +46,6 @@ def sessions(access: CohortAccess) -> list[SessionRow]:
     The totals count the cohort's current learners; marks of people removed or erased since are
     counted apart, so the page can say so.
     """
-    from leaders.auth.models import User
-
     current = (
         select(CohortMember.user_id)
         .join(User, User.id == CohortMember.user_id)
@@ -143,8 +139,6 @@ def record_attendance(
 
     Audited: one entry for each learner whose mark is new or changed.
     """
-    from leaders.auth.models import User
-
     allowed = set(
         db.session.execute(
             select(CohortMember.user_id)
@@ -189,69 +183,3 @@ def record_attendance(
         db.session.execute(stmt)
     db.session.commit()
     return len(marks)
-
-
-# One learner ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LearnerRecord:
-    person: Person
-    #: Lesson key → (completed at, last viewed at).
-    progress: Mapping[str, tuple[datetime | None, datetime | None]]
-    scores: list[tuple[str, str, int, int, int]]
-    attendance: list[tuple[CohortSession, str | None]]
-    #: What the learner wrote in this cohort and shared with the viewer (the rule is in
-    #: leaders/learning/reflections.py: only the cohort's facilitators read any of it here).
-    reflections: list[SharedEntry]
-
-
-def learner_record(
-    access: CohortAccess, catalogue: Catalogue, user_id: int, *, viewer_id: int
-) -> LearnerRecord:
-    """A learner's progress, best knowledge-check scores, attendance and the reflections they
-    wrote in this cohort and shared with the viewer."""
-    person = next((p for p in people(access, CohortRole.LEARNER) if p.user_id == user_id), None)
-    if person is None:
-        abort(404)
-    course = catalogue.courses[access.cohort.course_key]
-    prefix = f"{course.key}/"
-    progress = {}
-    for key, completed_at, last_viewed in db.session.execute(
-        select(
-            LessonProgress.lesson_key, LessonProgress.completed_at, LessonProgress.last_viewed_at
-        ).where(LessonProgress.user_id == user_id, LessonProgress.lesson_key.startswith(prefix))
-    ):
-        lesson = catalogue.lesson(key)
-        if lesson:
-            progress[lesson.key] = (completed_at, last_viewed)
-    scores = []
-    for quiz_key, best, total, attempts in db.session.execute(
-        select(
-            QuizAttempt.quiz_key,
-            func.max(QuizAttempt.score),
-            func.max(QuizAttempt.total),
-            func.count(),
-        )
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_key.startswith(prefix))
-        .group_by(QuizAttempt.quiz_key)
-    ):
-        quiz = catalogue.quiz(quiz_key)
-        lesson = catalogue.lesson(quiz_key.partition("#")[0])
-        if quiz and lesson:
-            scores.append((lesson.title, quiz.title or "Knowledge check", best, total, attempts))
-    # Outer-joined: a session with no mark for the learner has no status.
-    attendance: list[tuple[CohortSession, str | None]] = [
-        (s, status)
-        for s, status in db.session.execute(
-            select(CohortSession, Attendance.status)
-            .outerjoin(
-                Attendance,
-                (Attendance.session_id == CohortSession.id) & (Attendance.user_id == user_id),
-            )
-            .where(CohortSession.cohort_id == access.cohort.id)
-            .order_by(CohortSession.starts_at)
-        ).all()
-    ]
-    reflections = shared_by(viewer_id, user_id, access.cohort.id, catalogue)
-    return LearnerRecord(person, progress, scores, attendance, reflections)

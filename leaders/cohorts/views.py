@@ -1,4 +1,5 @@
-"""Cohort pages: list, create, schedule, dashboard, people, sessions, exports, invitations.
+"""Cohort pages: list, create, schedule, people, sessions, invitations (the dashboard, learner
+record and exports are in leaders/oversight/).
 
 Access: every cohort page needs a staff role in that cohort (or admin), checked by `cohort_access`;
 writes need the manager role (`require_manager`), registers a facilitator or manager.
@@ -17,22 +18,23 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from leaders import audit, confirm, downloads
-from leaders.access import NotApplicable, roles, signed_in
-from leaders.auth.models import Role, User
+from leaders import audit, confirm
+from leaders.auth.models import User
+from leaders.auth.rules import MANAGERS, NotApplicable, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 
 # enrolment_views holds the import and due-date pages: importing it adds its routes to `bp`.
-from leaders.cohorts import dashboard, enrolment_views, exports, services, sessions  # noqa: F401
+from leaders.cohorts import enrolment_views, services, sessions  # noqa: F401
 from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
 from leaders.cohorts.blueprint import bp
 from leaders.cohorts.forms import CohortForm, InviteForm, RegisterForm, ScheduleForm, SessionForm
 from leaders.cohorts.models import CohortRole, SessionKind
 from leaders.extensions import db
 from leaders.filters import UK
-from leaders.text import download_name
+from leaders.organisations.models import Organisation
 
 
 def _course_choices() -> list[tuple[str, str]]:
@@ -47,7 +49,7 @@ def index() -> str:
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 @signed_in
-@roles(Role.ADMIN, Role.PROGRAMME_MANAGER)
+@roles(*MANAGERS)
 def create() -> str | Response:
     form = CohortForm()
     form.course.choices = _course_choices()
@@ -81,18 +83,10 @@ def edit(cohort_id: int) -> str | Response:
         assert ends_on is not None
         services.update_cohort(cohort, form.name.data, starts_on, ends_on, actor=current_user.id)
         flash("The cohort's details are saved.", "success")
-        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+        return redirect(url_for("oversight.dashboard", cohort_id=cohort.id))
     return render_template(
         "cohorts/form.html", form=form, title=f"Edit {cohort.name}", access=access
     )
-
-
-@bp.route("/cohorts/<int:cohort_id>")
-@signed_in
-def show(cohort_id: int) -> str:
-    access = cohort_access(current_user, cohort_id)
-    board = dashboard.build(access, get_catalogue())
-    return render_template("cohorts/dashboard.html", access=access, board=board)
 
 
 @bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])
@@ -104,7 +98,7 @@ def edit_schedule(cohort_id: int) -> str | Response:
     if form.validate_on_submit():
         services.set_schedule(access.cohort, form.dates(), actor=current_user.id)
         flash("The schedule is saved. Learners see each module from its opening date.", "success")
-        return redirect(url_for("cohorts.show", cohort_id=cohort_id))
+        return redirect(url_for("oversight.dashboard", cohort_id=cohort_id))
     return render_template("cohorts/schedule.html", access=access, course=course, form=form)
 
 
@@ -120,10 +114,6 @@ def people(cohort_id: int) -> str:
 
 
 def _organisation_choices() -> list[tuple[str, str]]:
-    from sqlalchemy import func, select
-
-    from leaders.organisations.models import Organisation
-
     rows = db.session.execute(
         select(Organisation.id, Organisation.name).order_by(func.lower(Organisation.name))
     )
@@ -190,7 +180,7 @@ def _removal(access, person) -> confirm.Confirmation:
         cancel_url=url_for("cohorts.people", cohort_id=cohort.id),
         breadcrumbs=[
             ("Cohorts", url_for("cohorts.index")),
-            (cohort.name, url_for("cohorts.show", cohort_id=cohort.id)),
+            (cohort.name, url_for("oversight.dashboard", cohort_id=cohort.id)),
             ("People", url_for("cohorts.people", cohort_id=cohort.id)),
         ],
     )
@@ -226,26 +216,6 @@ _NOT_SENT = (
     "The invitation email to {name} could not be sent. Use Resend invitation on their row to try "
     "again, or check the email settings."
 )
-
-
-@bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>")
-@signed_in
-def learner(cohort_id: int, user_id: int) -> str:
-    with audit.refusals(current_user, cohort=cohort_id, subject=user_id, what="a learner's record"):
-        access = cohort_access(current_user, cohort_id)
-        catalogue = get_catalogue()
-        record = sessions.learner_record(access, catalogue, user_id, viewer_id=current_user.id)
-    audit.record_now(
-        audit.Action.VIEWED_LEARNER, actor=current_user, cohort=cohort_id, subject=user_id
-    )
-    course = catalogue.courses[access.cohort.course_key]
-    return render_template(
-        "cohorts/learner.html",
-        access=access,
-        record=record,
-        course=course,
-        due_dates=services.member_due_dates(access.cohort, course, record.person),
-    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions")
@@ -294,37 +264,3 @@ def attendance(cohort_id: int, session_id: int) -> str | Response | tuple[str, i
     )
     # A mark the page never offers is a forged or broken request, not a slip: say so, and 400.
     return page if form.offered_choices_only else (page, 400)
-
-
-@bp.route("/cohorts/<int:cohort_id>/export/<what>.<fmt>")
-@signed_in
-def export(cohort_id: int, what: str, fmt: str) -> Response:
-    with audit.refusals(current_user, cohort=cohort_id, what=f"the {what}.{fmt} export"):
-        access = require_manager(cohort_access(current_user, cohort_id))
-    if what not in exports.EXPORTS or fmt not in ("csv", "xlsx"):
-        abort(404)
-    table = exports.EXPORTS[what](dashboard.build(access, get_catalogue()))
-    audit.record_now(
-        audit.Action.EXPORTED,
-        actor=current_user,
-        cohort=cohort_id,
-        detail=f"{what}.{fmt}, {len(table.rows)} rows",
-    )
-    name = download_name(access.cohort.name, what, extension=fmt)
-    if fmt == "csv":
-        return downloads.send_download(exports.to_csv(table), name, "text/csv")
-    return downloads.send_download(exports.to_xlsx(table), name, downloads.XLSX)
-
-
-@bp.cli.command("send-reminders")
-def send_reminders_command() -> None:
-    """Email at-risk learners and weekly digests to managers. Run daily; safe to run again."""
-    import click
-
-    from leaders.cohorts.reminders import send_reminders
-
-    sent = send_reminders(get_catalogue())
-    click.echo(
-        f"Sent {sent.at_risk} reminders to learners at risk, {sent.surveys} network survey reminders "
-        f"and {sent.digests} weekly digests; {sent.skipped} already sent this week."
-    )

@@ -6,17 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from leaders.cohorts.models import LearningSet, LearningSetMember
 from leaders.demo_programme.people import sector_of
 from leaders.extensions import db
 from leaders.learning.models import JournalEntry
-from leaders.network.models import (
-    LearningSet,
-    LearningSetMember,
-    SurveyAnswer,
-    SurveyResponse,
-    SurveyWave,
-    Tie,
-)
+from leaders.network.models import SurveyAnswer, SurveyResponse, SurveyWave, Tie
 
 
 def add_network(rng, cohort, learners, now) -> None:

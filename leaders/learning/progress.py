@@ -12,9 +12,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, bindparam, literal, select
+from sqlalchemy import Date, Integer, String, bindparam, select
 
 from leaders.catalogue.model import Catalogue, Course, Lesson
+from leaders.cohorts.access import module_open
 from leaders.db_types import UTCDateTime
 from leaders.extensions import db
 from leaders.learning.models import LessonProgress
@@ -159,7 +160,14 @@ def _view_upsert(gated: bool) -> Any:
                 bindparam("lesson_key", type_=String),
                 now,
                 now,
-            ).where(_module_open_for_learner())
+            ).where(
+                module_open(
+                    bindparam("member_id", type_=Integer),
+                    bindparam("course_key", type_=String),
+                    bindparam("module_key", type_=String),
+                    bindparam("today", type_=Date),
+                )
+            )
             values = insert(LessonProgress).from_select(columns, source)
         else:
             values = insert(LessonProgress).values(
@@ -173,31 +181,6 @@ def _view_upsert(gated: bool) -> Any:
             set_={"last_viewed_at": values.excluded.last_viewed_at},
         ).returning(*_PROGRESS_COLUMNS)
     return stmt
-
-
-def _module_open_for_learner() -> Any:
-    """EXISTS: the user is in a cohort on this course that has this module open (or is staff in it)."""
-    from leaders.cohorts.models import Cohort, CohortMember, CohortModule
-
-    schedule = CohortModule.__table__.alias("schedule")
-    return (
-        select(literal(1))
-        .select_from(CohortMember)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .outerjoin(
-            schedule,
-            (schedule.c.cohort_id == Cohort.id)
-            & (schedule.c.module_key == bindparam("module_key")),
-        )
-        .where(
-            CohortMember.user_id == bindparam("member_id"),
-            Cohort.course_key == bindparam("course_key"),
-            (CohortMember.role != "learner")
-            | schedule.c.opens_on.is_(None)
-            | (schedule.c.opens_on <= bindparam("today", type_=Date)),
-        )
-        .exists()
-    )
 
 
 def record_view(user_id: int, lesson: Lesson, *, gated: bool = False) -> LessonState:

@@ -24,10 +24,9 @@ from sqlalchemy.orm import aliased
 
 from leaders.auth.models import User
 from leaders.catalogue.model import Catalogue, Lesson, Module
-from leaders.cohorts.models import Cohort, CohortMember, CohortRole
+from leaders.cohorts.models import Cohort, CohortMember, CohortRole, LearningSetMember
 from leaders.extensions import db
 from leaders.learning.models import JournalEntry, Visibility
-from leaders.network.models import LearningSetMember
 from leaders.organisations.models import Organisation
 
 #: Who, by their role in the entry's cohort, reads each level (the learning set is by membership).

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from leaders import mail
-from leaders.access import public, signed_in
 from leaders.auth.models import User
+from leaders.auth.rules import public, signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts.access import course_access, courses_for
 from leaders.cohorts.services import visible_cohorts

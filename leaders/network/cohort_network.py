@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from leaders import downloads
 from leaders.cohorts.access import CohortAccess
+from leaders.cohorts.services import people as cohort_members
 from leaders.network import services
 from leaders.network.graph import (
     PROGRAMME,
@@ -43,6 +45,7 @@ from leaders.network.metrics import (
 )
 from leaders.network.models import SurveyWave
 from leaders.organisations.sectors import sector_label
+from leaders.text import xml_safe
 
 WIDTH, HEIGHT = 720, 520
 #: The `layer` values a page takes: reported ties only (the default), or with learning sets drawn.
@@ -231,8 +234,6 @@ def _sources(kinds) -> str:
 def edge_list_csv(network: CohortNetwork) -> str:
     """The ties on the page, one row per pair, with the labels the page shows (leaders/downloads.py
     keeps every cell safe)."""
-    from leaders import downloads
-
     headers = [
         "Person A",
         "Organisation A",
@@ -270,8 +271,6 @@ def graphml(network: CohortNetwork) -> bytes:
 
     Every text passes `xml_safe`, so the file is valid XML whatever was stored in a name.
     """
-    from leaders.text import xml_safe
-
     graph = build_graph(network.people, network.shown_ties)
     clean = nx.Graph()
     # GraphML has no "missing" value: empty strings stand for what was not recorded.
@@ -308,8 +307,6 @@ class StaffSummary:
 
 def staff_summary(access: CohortAccess, network: CohortNetwork) -> StaffSummary:
     """Reported ties only; staff who have not joined yet are counted apart."""
-    from leaders.cohorts.services import people as cohort_members
-
     staff_ids = {p.user_id for p in cohort_members(access) if p.role.value == "learner"}
     waiting = staff_ids & {p.id for p in network.not_joined}
     staff_ids -= waiting

@@ -1,4 +1,7 @@
-"""The cohort network: declared ties, survey waves and their answers, and action learning sets."""
+"""The cohort network: declared ties, survey waves and their answers.
+
+Action learning sets are cohort groupings: their models are in leaders/cohorts/models.py (learning
+reads them for reflection visibility, and learning sits below network); they are re-exported here."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from leaders.cohorts.models import LearningSet, LearningSetMember  # noqa: F401  (re-exported)
 from leaders.db_types import UTCDateTime
 from leaders.extensions import Model
 from leaders.timeutil import utcnow
@@ -110,26 +114,3 @@ class SurveyAnswer(Model):
     other_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     knew_before: Mapped[bool] = mapped_column(default=False)
     worked_with: Mapped[bool] = mapped_column(default=False)
-
-
-class LearningSet(Model):
-    """An action learning set: a small cross-organisation group within a cohort."""
-
-    __tablename__ = "learning_set"
-    __table_args__ = (UniqueConstraint("cohort_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class LearningSetMember(Model):
-    __tablename__ = "learning_set_member"
-    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Repeated from the set so that "one set per person per cohort" is a constraint, not a hope.
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
-    set_id: Mapped[int] = mapped_column(ForeignKey("learning_set.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from leaders import audit
 from leaders.auth.models import User
-from leaders.cohorts.models import Cohort, CohortMember, CohortRole
+from leaders.cohorts.models import Cohort, CohortMember, CohortRole, LearningSet
 from leaders.extensions import db
 from leaders.network.graph import Person
 from leaders.network.graph import Tie as TieData
@@ -27,13 +27,13 @@ from leaders.network.models import (
     TieKind,
     WaveName,
 )
+from leaders.organisations.models import Organisation
+from leaders.places.models import Place
+from leaders.timeutil import utcnow
 from leaders.upsert import insert
 
 
 def _people_query(cohort_id: int):
-    from leaders.organisations.models import Organisation
-    from leaders.places.models import Place
-
     return (
         select(User.id, User.name, Organisation.name, Organisation.sector, Place.name)
         .join(CohortMember, CohortMember.user_id == User.id)
@@ -231,8 +231,6 @@ def learning_set_ties(cohort_id: int) -> list[TieData]:
 
 def set_names(cohort_id: int) -> dict[int, str]:
     """Each learner's learning set in the cohort, by name."""
-    from leaders.network.models import LearningSet
-
     return dict(
         db.session.execute(
             select(LearningSetMember.user_id, LearningSet.name)
@@ -291,8 +289,6 @@ def open_wave(cohort_id: int, name: WaveName, *, actor: audit.Ref) -> bool:
 
 
 def close_wave(cohort_id: int, wave_id: int, *, actor: audit.Ref) -> None:
-    from leaders.timeutil import utcnow
-
     wave = db.session.get(SurveyWave, wave_id)
     if wave is None or wave.cohort_id != cohort_id:
         abort(404)
@@ -304,8 +300,6 @@ def close_wave(cohort_id: int, wave_id: int, *, actor: audit.Ref) -> None:
 
 
 def response_counts(cohort_id: int) -> dict[int, int]:
-    from sqlalchemy import func
-
     return dict(
         db.session.execute(
             select(SurveyResponse.wave_id, func.count())

@@ -12,10 +12,10 @@ from flask import session
 from sqlalchemy import delete, select
 
 from leaders import audit
+from leaders.cohorts.models import LearningSet, LearningSetMember
 from leaders.extensions import db, rowcount
 from leaders.network import allocation as alloc
 from leaders.network.graph import Person
-from leaders.network.models import LearningSet, LearningSetMember
 from leaders.network.services import cohort_people
 
 

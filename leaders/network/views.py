@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit, confirm, downloads
-from leaders.access import signed_in
+from leaders.auth.rules import signed_in
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.network import cohort_network, services, sets
 from leaders.network.forms import TieForm
@@ -269,7 +269,7 @@ def change_sets(cohort_id: int, action: str) -> ResponseReturnValue:
 def _cohort_crumbs(access) -> list[tuple[str, str]]:
     return [
         ("Cohorts", url_for("cohorts.index")),
-        (access.cohort.name, url_for("cohorts.show", cohort_id=access.cohort.id)),
+        (access.cohort.name, url_for("oversight.dashboard", cohort_id=access.cohort.id)),
     ]
 
 

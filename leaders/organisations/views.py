@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders.access import roles, signed_in
 from leaders.auth.models import Role
+from leaders.auth.rules import roles, signed_in
 from leaders.filters import plural
 from leaders.organisations import services
 from leaders.organisations.forms import (

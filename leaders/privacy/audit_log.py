@@ -12,11 +12,11 @@ from sqlalchemy.orm import aliased
 
 from leaders.audit import Action, AuditEvent, label
 from leaders.auth.models import User
-from leaders.cohorts.exports import Table, to_csv
 from leaders.cohorts.forms import parse_date_parts
 from leaders.cohorts.models import Cohort
 from leaders.extensions import db
 from leaders.filters import UK
+from leaders.oversight.exports import Table, to_csv
 
 PER_PAGE = 50
 #: The most rows one CSV download holds (narrow the filter for more).

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import abort
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
 
@@ -18,12 +18,18 @@ from leaders import audit
 from leaders.auth import sessions
 from leaders.auth.models import User
 from leaders.catalogue.model import Catalogue
-from leaders.cohorts.models import Attendance, Cohort, CohortMember, CohortSession
+from leaders.cohorts.models import (
+    Attendance,
+    Cohort,
+    CohortMember,
+    CohortSession,
+    LearningSetMember,
+)
 from leaders.extensions import db
 from leaders.learning import overview
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt
 from leaders.learning.reflections import readers
-from leaders.network.models import LearningSetMember, SurveyAnswer, SurveyResponse, Tie
+from leaders.network.models import SurveyAnswer, SurveyResponse, Tie
 from leaders.privacy.models import ErasureRequest
 from leaders.timeutil import utcnow
 
@@ -242,8 +248,6 @@ class ErasurePreview:
 
 def erasure_preview(request_id: int) -> ErasurePreview:
     """Who a pending erasure is for and what it will remove, for the confirmation page."""
-    from sqlalchemy import func
-
     request = db.session.get(ErasureRequest, request_id)
     if request is None or request.completed_at is not None:
         abort(404)

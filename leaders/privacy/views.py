@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 
 from leaders import audit as audit_trail
 from leaders import confirm
-from leaders.access import public, roles, signed_in
 from leaders.audit import Action
 from leaders.auth.models import Role
+from leaders.auth.rules import public, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.downloads import send_download
 from leaders.filters import govuk_date

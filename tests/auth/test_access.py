@@ -16,7 +16,7 @@ def test_private_pages_redirect_to_sign_in(client, path):
 
 
 def test_every_route_declares_an_access_rule(app):
-    from leaders.access import access_rule
+    from leaders.auth.rules import access_rule
 
     missing = [
         rule.endpoint for rule in app.url_map.iter_rules() if access_rule(rule.endpoint) is None

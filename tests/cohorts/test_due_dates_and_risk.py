@@ -76,7 +76,7 @@ def test_a_learner_added_minutes_ago_is_not_at_risk(cast, as_user, app):
     assert "Ann Council Not started, overdue Not started 0%" in body
 
     from leaders.catalogue.store import get_catalogue
-    from leaders.cohorts.reminders import send_reminders
+    from leaders.oversight.reminders import send_reminders
 
     sent = send_reminders(get_catalogue())
     assert sent.at_risk == 3

@@ -54,7 +54,7 @@ def test_routes_cover_every_organisation_endpoint(app):
 
 
 def test_every_route_needs_the_admin_role(app):
-    from leaders.access import access_rule
+    from leaders.auth.rules import access_rule
 
     endpoints = [
         r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("organisations.")

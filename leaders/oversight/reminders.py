@@ -16,10 +16,12 @@ from sqlalchemy import select
 from leaders import mail
 from leaders.auth.models import User
 from leaders.catalogue.model import Catalogue
-from leaders.cohorts import dashboard
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import Cohort, CohortMember, CohortRole, ReminderLog
+from leaders.cohorts.services import people
 from leaders.extensions import db
+from leaders.network.models import SurveyResponse, SurveyWave
+from leaders.oversight import dashboard
 from leaders.timeutil import uk_today, utcnow
 from leaders.upsert import insert
 
@@ -74,7 +76,7 @@ def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
             _send(
                 row.person.email,
                 f"Keep going with {cohort.name}",
-                "cohorts/email/at_risk",
+                "oversight/email/at_risk",
                 person=row.person,
                 row=row,
                 cohort=cohort,
@@ -89,7 +91,7 @@ def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
             _send(
                 person.email,
                 f"{cohort.name}: the {wave.name} network survey",
-                "cohorts/email/survey",
+                "oversight/email/survey",
                 person=person,
                 cohort=cohort,
                 wave=wave,
@@ -115,7 +117,7 @@ def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
             _send(
                 manager.email,
                 f"{cohort.name}: your weekly digest",
-                "cohorts/email/digest",
+                "oversight/email/digest",
                 manager=manager,
                 cohort=cohort,
                 board=board,
@@ -141,9 +143,6 @@ def _send(to: str, subject: str, template: str, **context) -> None:
 
 def _unanswered_surveys(cohort: Cohort):
     """(wave, learner) for every open network survey wave a learner has not answered yet."""
-    from leaders.cohorts.services import people
-    from leaders.network.models import SurveyResponse, SurveyWave
-
     waves = (
         db.session.execute(
             select(SurveyWave).where(

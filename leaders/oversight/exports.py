@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from leaders import downloads
-from leaders.cohorts.dashboard import Dashboard
 from leaders.filters import UK
 from leaders.organisations.sectors import sector_label
+from leaders.oversight.dashboard import Dashboard
 
 
 @dataclass(frozen=True)

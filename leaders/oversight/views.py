@@ -1,0 +1,82 @@
+"""Oversight pages: a cohort's dashboard, one learner's record, the exports; `flask send-reminders`.
+
+Access: every page needs a staff role in the cohort (or admin), checked by `cohort_access`; the
+exports need the manager role (`require_manager`). The addresses are the cohort's (/cohorts/<id>…).
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from leaders import audit, downloads
+from leaders.auth.rules import signed_in
+from leaders.catalogue.store import get_catalogue
+from leaders.cohorts import services
+from leaders.cohorts.access import cohort_access, require_manager
+from leaders.oversight import dashboard, exports
+from leaders.oversight.learner import learner_record
+from leaders.oversight.reminders import send_reminders
+from leaders.text import download_name
+
+bp = Blueprint("oversight", __name__, cli_group=None)
+
+
+@bp.route("/cohorts/<int:cohort_id>", endpoint="dashboard")
+@signed_in
+def dashboard_page(cohort_id: int) -> str:
+    access = cohort_access(current_user, cohort_id)
+    board = dashboard.build(access, get_catalogue())
+    return render_template("oversight/dashboard.html", access=access, board=board)
+
+
+@bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>")
+@signed_in
+def learner(cohort_id: int, user_id: int) -> str:
+    with audit.refusals(current_user, cohort=cohort_id, subject=user_id, what="a learner's record"):
+        access = cohort_access(current_user, cohort_id)
+        catalogue = get_catalogue()
+        record = learner_record(access, catalogue, user_id, viewer_id=current_user.id)
+    audit.record_now(
+        audit.Action.VIEWED_LEARNER, actor=current_user, cohort=cohort_id, subject=user_id
+    )
+    course = catalogue.courses[access.cohort.course_key]
+    return render_template(
+        "oversight/learner.html",
+        access=access,
+        record=record,
+        course=course,
+        due_dates=services.member_due_dates(access.cohort, course, record.person),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/export/<what>.<fmt>")
+@signed_in
+def export(cohort_id: int, what: str, fmt: str) -> Response:
+    with audit.refusals(current_user, cohort=cohort_id, what=f"the {what}.{fmt} export"):
+        access = require_manager(cohort_access(current_user, cohort_id))
+    if what not in exports.EXPORTS or fmt not in ("csv", "xlsx"):
+        abort(404)
+    table = exports.EXPORTS[what](dashboard.build(access, get_catalogue()))
+    audit.record_now(
+        audit.Action.EXPORTED,
+        actor=current_user,
+        cohort=cohort_id,
+        detail=f"{what}.{fmt}, {len(table.rows)} rows",
+    )
+    name = download_name(access.cohort.name, what, extension=fmt)
+    if fmt == "csv":
+        return downloads.send_download(exports.to_csv(table), name, "text/csv")
+    return downloads.send_download(exports.to_xlsx(table), name, downloads.XLSX)
+
+
+@bp.cli.command("send-reminders")
+def send_reminders_command() -> None:
+    """Email at-risk learners and weekly digests to managers. Run daily; safe to run again."""
+    sent = send_reminders(get_catalogue())
+    click.echo(
+        f"Sent {sent.at_risk} reminders to learners at risk, {sent.surveys} network survey reminders "
+        f"and {sent.digests} weekly digests; {sent.skipped} already sent this week."
+    )
