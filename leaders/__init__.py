@@ -74,7 +74,7 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
-    from leaders import access, inputs, navigation, security
+    from leaders import access, inputs, navigation, outbox, security
     from leaders.catalogue import store as catalogue_store
     from leaders.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -94,11 +94,13 @@ def _register_extensions(app: Flask) -> None:
     access.init_app(app)
     navigation.init_app(app)
     catalogue_store.init_app(app)
+    outbox.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from leaders.auth.views import bp as auth_bp
     from leaders.cohorts.views import bp as cohorts_bp
+    from leaders.emails.views import bp as emails_bp
     from leaders.errors import register_error_handlers
     from leaders.learning.views import bp as learning_bp
     from leaders.main.views import bp as main_bp
@@ -111,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(emails_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(privacy_bp)
     register_error_handlers(app)

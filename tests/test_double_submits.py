@@ -44,7 +44,7 @@ def _at_once(app, work, times=6):
     """Run `work(i)` in threads at the same moment; return what each raised (None: nothing)."""
 
     def run(i):
-        with app.app_context():
+        with app.test_request_context():  # the import queues invitations, with links
             try:
                 work(i)
             except Exception as error:
