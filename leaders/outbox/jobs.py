@@ -8,6 +8,7 @@ A consumer (`flask worker`) runs the jobs and the periodic tasks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,9 @@ def app() -> Flask:
 def in_app(func: Callable[..., Any]) -> Callable[..., Any]:
     """Run a job in a fresh app context (its own database session, apart from any request's)."""
 
+    @wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
         with app().app_context():
             return func(*args, **kwargs)
 
-    run.__name__ = func.__name__
-    run.__doc__ = func.__doc__
     return run
