@@ -10,7 +10,8 @@ PORT ?= 5000
 
 .PHONY: run test install install-dev assets browser db seed lint format bench clean audit
 
-run: install assets db seed ## Set up everything on SQLite and serve on http://127.0.0.1:5000
+run: install assets db seed ## Set up everything on SQLite and serve on http://127.0.0.1:5000, with the mail queue's worker
+	$(FLASK) worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev assets browser ## Lint, check formatting and run the tests (the browser tests need the built assets and a Chromium)

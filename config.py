@@ -72,6 +72,19 @@ class Config:
     #: Where messages are also written as files so a developer can read them (None: nowhere).
     MAIL_OUTBOX_DIR: str | None = None
 
+    #: The job queue: empty → a SQLite file, instance/queue.sqlite; redis://… → Redis.
+    QUEUE_URL = os.environ.get("QUEUE_URL", "")
+    #: Run each job at once in the process that queues it (tests; no consumer needed).
+    QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", False)
+    #: Seconds a delivery job holds an email before another may presume it dead and send it.
+    QUEUE_CLAIM_SECONDS = _env_int("QUEUE_CLAIM_SECONDS", 300)
+    #: The first retry after a temporary failure waits this long; each next one twice as long.
+    QUEUE_RETRY_BASE_SECONDS = _env_int("QUEUE_RETRY_BASE_SECONDS", 30)
+    #: Attempts before an email with only temporary failures is marked failed.
+    QUEUE_MAX_ATTEMPTS = _env_int("QUEUE_MAX_ATTEMPTS", 8)
+    #: Threads in each `flask worker` (each sends one email at a time).
+    QUEUE_WORKERS = _env_int("QUEUE_WORKERS", 4)
+
     #: The address used in emailed links, e.g. https://leaders.example.org
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
@@ -116,6 +129,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_OUTBOX_DIR = None
     SERVER_NAME = None
+    # Jobs run at once, inside the test; the queue's own tests run a real consumer instead.
+    QUEUE_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS, Config
-from leaders import filters, inputs, navigation, security
+from leaders import filters, inputs, navigation, outbox, security
 from leaders.auth import rules
 from leaders.extensions import csrf, db, limiter, login_manager, migrate
 from leaders.forms import error_summary
@@ -99,6 +99,7 @@ def _register_extensions(app: Flask) -> None:
     rules.init_app(app)
     navigation.init_app(app)
     catalogue_store.init_app(app)
+    outbox.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from leaders.main.views import bp as main_bp
     from leaders.network.views import bp as network_bp
     from leaders.organisations.views import bp as organisations_bp
+    from leaders.oversight.emails import bp as emails_bp
     from leaders.oversight.views import bp as oversight_bp
     from leaders.privacy.views import bp as privacy_bp
 
@@ -118,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(oversight_bp)
+    app.register_blueprint(emails_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(privacy_bp)
     register_error_handlers(app)

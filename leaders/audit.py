@@ -43,6 +43,7 @@ class Action(StrEnum):
     IMPORTED = "imported"
     ROLE_CHANGED = "role-changed"
     INVITATION_RESENT = "invitation-resent"
+    EMAIL_SENT_AGAIN = "email-sent-again"
     REMOVED = "removed"
     SCHEDULE_CHANGED = "schedule-changed"
     SESSION_ADDED = "session-added"
@@ -76,6 +77,7 @@ LABELS: dict[Action, str] = {
     Action.IMPORTED: "Added someone by import",
     Action.ROLE_CHANGED: "Changed someone's cohort role",
     Action.INVITATION_RESENT: "Sent a new invitation",
+    Action.EMAIL_SENT_AGAIN: "Sent an email again",
     Action.REMOVED: "Removed someone from a cohort",
     Action.SCHEDULE_CHANGED: "Changed the schedule",
     Action.SESSION_ADDED: "Added a session",

@@ -11,6 +11,7 @@ from leaders.auth import services as accounts
 from leaders.auth.models import Role
 from leaders.auth.passwords import password_problem
 from leaders.demo import seed
+from leaders.oversight import reminders  # noqa: F401  (registers the daily reminders with the queue)
 from leaders.places.cli import places_cli
 
 

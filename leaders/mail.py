@@ -33,6 +33,8 @@ class Message:
     html: str | None = None
     #: The recipient's name, for the To header ("Ann Jones <ann@example.org>").
     to_name: str = ""
+    #: The Message-ID header; empty: a new one (the outbox passes one derived from its row).
+    message_id: str = ""
 
 
 def send(message: Message) -> None:
@@ -50,7 +52,7 @@ def send(message: Message) -> None:
     email["From"] = one_line(config["MAIL_DEFAULT_SENDER"])
     email["To"] = Address(display_name=message.to_name, addr_spec=message.to)
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="place-leaders")
+    email["Message-ID"] = one_line(message.message_id) or make_msgid(domain="place-leaders")
     email.set_content(message.text)
     if message.html:
         email.add_alternative(message.html, subtype="html")

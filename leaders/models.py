@@ -21,6 +21,7 @@ from leaders.network.models import (
     Tie,
 )
 from leaders.organisations.models import Organisation, Sector
+from leaders.outbox.models import Email, EmailAttempt
 from leaders.places.models import Place, PlaceKind
 from leaders.privacy.models import ErasureRequest
 
@@ -31,6 +32,8 @@ __all__ = [
     "CohortMember",
     "CohortModule",
     "CohortSession",
+    "Email",
+    "EmailAttempt",
     "ErasureRequest",
     "JournalEntry",
     "LearningSet",

@@ -16,6 +16,7 @@ import pytest
 from leaders.cohorts.models import CohortSession, PendingImport
 from leaders.extensions import db
 from leaders.network.models import SurveyWave, Tie
+from leaders.outbox import Email
 from leaders.timeutil import utcnow
 from tests.cohorts.conftest import Cast, make_organisation
 from tests.conftest import sign_in
@@ -160,6 +161,12 @@ ROUTES = [
         "/admin/erasure-requests/{done}/erase",
         rule(anonymous="login", rest=403, admin=404),
     ),
+    ("emails.cohort_emails", "GET", "/cohorts/{a}/emails", COHORT_MANAGE),
+    ("emails.cohort_send_again", "POST", "/cohorts/{a}/emails/{mail_a}/send-again", COHORT_MANAGE),
+    # An email about cohort B, asked for through cohort A's page.
+    ("emails.cohort_send_again", "POST", "/cohorts/{a}/emails/{mail_b}/send-again", NOT_IN_COHORT),
+    ("emails.all_emails", "GET", "/admin/emails", ADMIN_ONLY),
+    ("emails.admin_send_again", "POST", "/admin/emails/{mail_b}/send-again", ADMIN_ONLY),
     ("privacy.audit", "GET", "/admin/audit", ADMIN_ONLY),
     ("privacy.audit_csv", "GET", "/admin/audit.csv", ADMIN_ONLY),
     ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
@@ -213,6 +220,20 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
     enrol(cast.cohort, erased)
     done = ErasureRequest(user_id=erased.id, completed_at=utcnow())
     db.session.add_all([erasure, done])
+    mail_a, mail_b = (
+        Email(
+            cohort_id=cohort.id,
+            user_id=ann.id,
+            to_address=ann.email,
+            subject="Keep going",
+            text="Hello",
+            kind="at-risk",
+            status="sent",
+            idempotency_key=f"matrix-{cohort.id}",
+        )
+        for cohort in (cast.cohort, cast.other_cohort)
+    )
+    db.session.add_all([mail_a, mail_b])
     db.session.commit()
     users = {
         "learner": ann,
@@ -242,6 +263,8 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "ivy": ivy.id,
         "erased": erased.id,
         "otto": cast.outsider.id,
+        "mail_a": mail_a.id,
+        "mail_b": mail_b.id,
     }
     return users, ids
 

@@ -132,7 +132,10 @@ def test_an_import_writes_one_entry_per_person_added(app, cast):
     )
     db.session.add(pending)
     db.session.commit()
-    outcome = import_plan.apply(cast.cohort, import_plan.plan(pending), {}, actor=cast.manager.id)
+    with app.test_request_context():  # the import queues its invitations, whose links need one
+        outcome = import_plan.apply(
+            cast.cohort, import_plan.plan(pending), {}, actor=cast.manager.id
+        )
     assert outcome.added == 1
     imported = one(Action.IMPORTED)
     assert imported.subject_id == services.accounts.find_by_email("imogen@example.org").id

@@ -14,6 +14,7 @@ from leaders.auth.models import User
 from leaders.cohorts import enrolment, import_plan, services
 from leaders.cohorts.models import CohortMember, CohortRole, PendingImport
 from leaders.extensions import db
+from leaders.outbox import Email
 from leaders.privacy.models import ErasureRequest
 from tests.cohorts.conftest import Cast
 from tests.conftest import sign_in
@@ -44,7 +45,7 @@ def _at_once(app, work, times=6):
     """Run `work(i)` in threads at the same moment; return what each raised (None: nothing)."""
 
     def run(i):
-        with app.app_context():
+        with app.test_request_context():  # the import queues invitations, with links
             try:
                 work(i)
             except Exception as error:
@@ -116,6 +117,9 @@ def test_inviting_the_same_new_person_at_once_makes_one_account(app):
 
 
 def test_an_invitation_that_cannot_be_sent_says_so_and_can_be_resent(app):
+    # Before the queue, the page said at once that the email could not be sent. Now the person and
+    # their invitation are saved together, the page says it is queued, and the cohort's Emails page
+    # shows the mail server's refusal, with Resend invitation still offered on the People page.
     cast = Cast()
     # A mail server that refuses connections: sending fails after the person is added.
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9, MAIL_USE_TLS=False, MAIL_TIMEOUT=2)
@@ -127,14 +131,17 @@ def test_an_invitation_that_cannot_be_sent_says_so_and_can_be_resent(app):
     }
     page = client.post(url, data=data, follow_redirects=True)
     body = text_of(page)
-    assert "Nina New is added. The invitation email to Nina New could not be sent" in body
-    assert "has been sent an invitation" not in body
+    assert "Nina New is added. An invitation is queued for them." in body
     assert "Resend invitation to Nina New" in body  # the page offers the way to try again
+    emails = text_of(client.get(f"/cohorts/{cast.cohort.id}/emails"))
+    assert "Retrying" in emails
+    assert "The mail server said: The mail server refused the connection" in emails
     nina = db.session.execute(select(User).where(User.email == INVITE["email"])).scalar_one()
     resend = f"/cohorts/{cast.cohort.id}/people/{nina.id}/resend"
     again = client.post(resend, data={"csrf_token": data["csrf_token"]}, follow_redirects=True)
-    assert "could not be sent" in text_of(again)
-    assert "is on its way" not in text_of(again)
+    assert f"A new invitation to {INVITE['email']} is queued." in text_of(again)
+    statuses = db.session.scalars(select(Email.status).where(Email.user_id == nina.id)).all()
+    assert statuses == ["retrying", "retrying"]
 
 
 def test_resending_to_someone_with_a_password_is_refused_and_sends_nothing(app):
@@ -222,4 +229,5 @@ def test_confirming_an_import_at_once_imports_it_once(app):
     assert _at_once(app, work) == [None] * 6
     assert results.count("applied") == 1
     assert _count(User) == before + 2
+    assert _count(Email) == 2  # one invitation each, queued by the one import that ran
     assert _count(PendingImport) == 0

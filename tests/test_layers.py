@@ -2,8 +2,8 @@
 
 The declared order, bottom to top (issue 12; README "Layers"):
 
- 0 plumbing: the modules at the top of leaders/ (extensions, db_types, … navigation). They may import
-   each other, and from the feature packages only auth's models and rules.
+ 0 plumbing: the modules at the top of leaders/ (extensions, db_types, … navigation) and the outbox
+   package. They may import each other, and from the feature packages only auth's models and rules.
  1 auth   2 places   3 organisations   4 catalogue   5 cohorts   6 learning   7 network
  8 oversight   9 privacy
 10 wiring: main, demo, demo_programme, cli, models, wsgi and leaders/__init__.py (may import anything).
@@ -43,6 +43,7 @@ PLUMBING = {
     "signals",
     "uow",
     "navigation",
+    "outbox",  # a package: the email outbox and its job queue (models, jobs, tasks)
 }
 FEATURES = [
     "auth",

@@ -9,7 +9,7 @@ from flask import current_app, render_template, url_for
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from leaders import audit, mail
+from leaders import audit, outbox
 from leaders.auth import sessions, tokens
 from leaders.auth.models import Role, User, email_key
 from leaders.extensions import db
@@ -138,14 +138,16 @@ def send_password_reset(email: str) -> None:
         return
     link = url_for("auth.reset_password", token=tokens.make_token(user, "reset"), _external=True)
     context = {"user": user, "link": link, "minutes": _minutes("PASSWORD_RESET_MAX_AGE")}
-    mail.send(
-        mail.Message(
-            to=user.email,
-            subject="Reset your Place Leaders password",
-            text=render_template("auth/email/reset.txt", **context),
-            html=render_template("auth/email/reset.html", **context),
-        )
+    outbox.queue(
+        to=user.email,
+        to_name=user.name,
+        subject="Reset your Place Leaders password",
+        text=render_template("auth/email/reset.txt", **context),
+        html=render_template("auth/email/reset.html", **context),
+        kind="password-reset",
+        user=user,
     )
+    db.session.commit()  # the outbox sends it once committed
 
 
 def _minutes(setting: str) -> int:

@@ -75,19 +75,12 @@ def confirm_import(cohort_id: int, pending_id: int) -> str | Response:
         except import_plan.AlreadyImported:
             flash("That import is already done: the people below were added by it.", "info")
             return redirect(url_for("cohorts.people", cohort_id=cohort_id))
-        sent = services.send_invitations(outcome.invited, access.cohort)
-        unsent = len(outcome.invited) - sent
         flash(
             f"Imported: {plural(outcome.added, 'person', 'people')} added, "
             f"{outcome.updated} with a new role, "
             f"{plural(outcome.organisations_created, 'new organisation')}. "
-            f"{plural(sent, 'invitation')} sent."
-            + (
-                f" {unsent} could not be sent: use Resend invitation on their rows to try again."
-                if unsent
-                else ""
-            ),
-            "success" if not unsent else "error",
+            f"{plural(len(outcome.invited), 'invitation')} queued: Emails shows when each is sent.",
+            "success",
         )
         return redirect(url_for("cohorts.people", cohort_id=cohort_id))
     if changed:

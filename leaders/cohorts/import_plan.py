@@ -195,8 +195,8 @@ def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: audi
     """Carry out the plan: create the new organisations (with the sectors chosen) and add everyone.
 
     One transaction. ``sectors`` maps each new organisation's name (lower case) to its sector.
-    Invitations are sent by the caller after this returns, so a mail failure never leaves half an
-    import. Rows whose step is "nothing" are not touched.
+    The invitations are queued in the same transaction (the outbox sends them once it commits).
+    Rows whose step is "nothing" are not touched.
     """
     missing = [name for name in current.new_organisations if name.lower() not in sectors]
     if missing:
@@ -237,6 +237,7 @@ def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: audi
             )
             if step.invite:
                 to_invite.append(user)
+        services.send_invitations(to_invite, cohort)
         db.session.commit()
     except Exception:
         db.session.rollback()

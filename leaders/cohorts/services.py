@@ -10,7 +10,7 @@ from datetime import date, datetime
 from flask import current_app, render_template, url_for
 from sqlalchemy import case, delete, func, select
 
-from leaders import audit, mail
+from leaders import audit, outbox
 from leaders.auth import rules, tokens
 from leaders.auth import services as accounts
 from leaders.auth.models import User
@@ -328,30 +328,26 @@ def why_not_invite(user: User) -> str | None:
 
 
 def send_invitation(user: User, cohort: Cohort) -> None:
-    """Email a time-limited link to set a password and join."""
+    """Queue an email with a time-limited link to set a password and join (sent after the commit)."""
     link = url_for(
         "auth.accept_invitation", token=tokens.make_token(user, "invite"), _external=True
     )
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
     context = {"user": user, "cohort": cohort, "link": link, "days": days}
-    mail.send(
-        mail.Message(
-            to=user.email,
-            to_name=user.name,
-            subject=f"You are invited to {cohort.name} on Place Leaders",
-            text=render_template("cohorts/email/invitation.txt", **context),
-            html=render_template("cohorts/email/invitation.html", **context),
-        )
+    outbox.queue(
+        to=user.email,
+        to_name=user.name,
+        subject=f"You are invited to {cohort.name} on Place Leaders",
+        text=render_template("cohorts/email/invitation.txt", **context),
+        html=render_template("cohorts/email/invitation.html", **context),
+        kind="invitation",
+        cohort=cohort,
+        user=user,
     )
 
 
 def send_invitations(users: list[User], cohort: Cohort) -> int:
-    """Send each invitation; a failure is logged and the rest still go (they can be resent)."""
-    sent = 0
+    """Queue each invitation in the outbox (no commit); the queue delivers them after the commit."""
     for user in users:
-        try:
-            send_invitation(user, cohort)
-            sent += 1
-        except OSError:
-            log.exception("Could not send an invitation to user %s", user.id)
-    return sent
+        send_invitation(user, cohort)
+    return len(users)

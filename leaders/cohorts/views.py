@@ -136,12 +136,11 @@ def invite(cohort_id: int) -> str | Response:
             organisation_id=int(form.organisation.data),
             actor=current_user.id,
         )
-        db.session.commit()  # the person is added first; the email goes after, and says if it failed
         if needs_invite:
-            if services.send_invitations([user], access.cohort):
-                flash(f"{user.name} is added and has been sent an invitation.", "success")
-            else:
-                flash(f"{user.name} is added. " + _NOT_SENT.format(name=user.name), "error")
+            services.send_invitations([user], access.cohort)
+        db.session.commit()  # the person and their invitation together; the queue sends it after
+        if needs_invite:
+            flash(f"{user.name} is added. {_QUEUED}", "success")
         else:
             flash(f"{user.name} already has an account and is added to the cohort.", "success")
         return redirect(url_for("cohorts.people", cohort_id=cohort_id))
@@ -198,24 +197,20 @@ def resend(cohort_id: int, user_id: int) -> Response:
     refusal = services.why_not_invite(user)
     if refusal:
         raise NotApplicable(refusal)
-    if services.send_invitations([user], access.cohort):
-        audit.record_now(
-            audit.Action.INVITATION_RESENT,
-            actor=current_user.id,
-            cohort=access.cohort,
-            subject=user_id,
-        )
-        flash(f"A new invitation is on its way to {person.email}.", "success")
-    else:
-        flash(_NOT_SENT.format(name=person.name), "error")
+    services.send_invitations([user], access.cohort)
+    audit.record_now(  # commits the audit record and the queued email together
+        audit.Action.INVITATION_RESENT,
+        actor=current_user.id,
+        cohort=access.cohort,
+        subject=user_id,
+    )
+    flash(f"A new invitation to {person.email} is queued. {_SEE_EMAILS}", "success")
     return redirect(url_for("cohorts.people", cohort_id=cohort_id))
 
 
-#: When the mail server refuses: the person is in the cohort, and the page says how to try again.
-_NOT_SENT = (
-    "The invitation email to {name} could not be sent. Use Resend invitation on their row to try "
-    "again, or check the email settings."
-)
+#: What the page says once an invitation is queued: where to see it go (or fail).
+_SEE_EMAILS = "The cohort's Emails page shows when it is sent, or why it could not be."
+_QUEUED = "An invitation is queued for them. " + _SEE_EMAILS
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions")

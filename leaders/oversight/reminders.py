@@ -1,7 +1,9 @@
-"""`flask send-reminders`: nudge learners at risk and send managers a weekly digest. Run it daily.
+"""Nudge learners at risk and send managers a weekly digest: daily in the job queue, or by cron.
 
-Idempotent: a reminder is recorded (unique per person, cohort, kind and ISO week) before it is sent,
-so running the job twice in a week, or twice at once, never sends the same reminder twice.
+The queue's consumer runs `daily_reminders` every day at 06:00 UTC; `flask send-reminders` does the
+same for operators who prefer cron. Idempotent: a reminder is recorded (unique per person, cohort,
+kind and ISO week) in the same transaction as its email in the outbox, so running the job twice in
+a week, or twice at once (two consumers), never queues the same reminder twice.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template
+from huey import crontab
 from sqlalchemy import select
 
-from leaders import mail
+from leaders import outbox
 from leaders.auth.models import User
 from leaders.catalogue.model import Catalogue
+from leaders.catalogue.store import get_catalogue
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import Cohort, CohortMember, CohortRole, ReminderLog
 from leaders.cohorts.services import people
@@ -42,7 +46,10 @@ def iso_week(now: datetime) -> str:
 
 
 def _claim(user_id: int, cohort_id: int, kind: str, week: str, detail: str) -> bool:
-    """Record the reminder unless it was already sent this week; True if this run should send it."""
+    """Record the reminder unless it was already sent this week; True if this run should send it.
+
+    No commit: the record commits with the reminder's email (see `_send`).
+    """
     stmt = (
         insert(ReminderLog)
         .values(user_id=user_id, cohort_id=cohort_id, kind=kind, week=week, detail=detail[:1000])
@@ -50,9 +57,7 @@ def _claim(user_id: int, cohort_id: int, kind: str, week: str, detail: str) -> b
         .returning(ReminderLog.id)
     )
     # A row comes back only if this run inserted it (rowcount is not reliable here on PostgreSQL).
-    claimed = db.session.execute(stmt).first() is not None
-    db.session.commit()
-    return claimed
+    return db.session.execute(stmt).first() is not None
 
 
 def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
@@ -74,7 +79,7 @@ def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
                 sent.skipped += 1
                 continue
             _send(
-                row.person.email,
+                (row.person, cohort, "at-risk"),
                 f"Keep going with {cohort.name}",
                 "oversight/email/at_risk",
                 person=row.person,
@@ -89,7 +94,7 @@ def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
                 sent.skipped += 1
                 continue
             _send(
-                person.email,
+                (person, cohort, kind),
                 f"{cohort.name}: the {wave.name} network survey",
                 "oversight/email/survey",
                 person=person,
@@ -115,7 +120,7 @@ def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
                 sent.skipped += 1
                 continue
             _send(
-                manager.email,
+                (manager, cohort, "digest"),
                 f"{cohort.name}: your weekly digest",
                 "oversight/email/digest",
                 manager=manager,
@@ -126,19 +131,28 @@ def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
     return sent
 
 
-def _send(to: str, subject: str, template: str, **context) -> None:
-    try:
-        mail.send(
-            mail.Message(
-                to=to,
-                subject=subject,
-                text=render_template(f"{template}.txt", **context),
-                html=render_template(f"{template}.html", **context),
-            )
-        )
-    except OSError:
-        # Recorded but not delivered: logged for the operator; next week's run tries again.
-        log.exception("Could not send a reminder to %s", to)
+def _send(to: tuple, subject: str, template: str, **context) -> None:
+    """Queue one reminder and commit it with its record: the outbox delivers (and retries) it."""
+    person, cohort, kind = to
+    outbox.queue(
+        to=person.email,
+        to_name=person.name,
+        subject=subject,
+        text=render_template(f"{template}.txt", **context),
+        html=render_template(f"{template}.html", **context),
+        kind=kind,
+        cohort=cohort,
+        user=getattr(person, "user_id", None) or person.id,
+    )
+    db.session.commit()
+
+
+@outbox.huey.periodic_task(crontab(hour="6", minute="0"), name="reminders.daily")
+@outbox.in_app
+def daily_reminders() -> None:
+    """The queue's daily run (digests go on the week's first run: once a week per manager)."""
+    sent = send_reminders(get_catalogue())
+    log.info("Daily reminders: %s", sent)
 
 
 def _unanswered_surveys(cohort: Cohort):

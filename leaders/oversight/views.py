@@ -77,6 +77,6 @@ def send_reminders_command() -> None:
     """Email at-risk learners and weekly digests to managers. Run daily; safe to run again."""
     sent = send_reminders(get_catalogue())
     click.echo(
-        f"Sent {sent.at_risk} reminders to learners at risk, {sent.surveys} network survey reminders "
+        f"Queued {sent.at_risk} reminders to learners at risk, {sent.surveys} network survey reminders "
         f"and {sent.digests} weekly digests; {sent.skipped} already sent this week."
     )

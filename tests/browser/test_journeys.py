@@ -228,7 +228,7 @@ def test_manager_imports_people_reads_the_dashboard_and_network_and_downloads_ex
     page.get_by_label("Sector of Sheffield Children's Hospital").select_option(label="NHS")
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Imported: 3 people added, 0 with a new role, 1 new organisation. 3 invitations sent."
+        "Imported: 3 people added, 0 with a new role, 1 new organisation. 3 invitations queued: Emails shows when each is sent."
     )
     assert page.locator("caption").first.inner_text() != people_before
     for name, email, organisation, job in GOOD_ROWS:

@@ -331,7 +331,7 @@ def test_the_preview_says_exactly_what_confirming_does(cast, as_user, db, app):
     assert after == (before[0] + 1, before[1] + 2, before[2] + 1)
     flash = text_of(client.get(f"/cohorts/{cast.cohort.id}/people"))
     assert (
-        "Imported: 2 people added, 1 with a new role, 1 new organisation. 2 invitations sent."
+        "Imported: 2 people added, 1 with a new role, 1 new organisation. 2 invitations queued: Emails shows when each is sent."
         in flash
     )
     sent = sorted(
