@@ -32,6 +32,7 @@ def create_app(
     _register_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
+    _register_personal_data()
     # Last: the shared macros' modules copy the environment's globals when they are made.
     register_shared_macros(app)
     return app
@@ -94,6 +95,15 @@ def _register_extensions(app: Flask) -> None:
     access.init_app(app)
     navigation.init_app(app)
     catalogue_store.init_app(app)
+
+
+def _register_personal_data() -> None:
+    """Each feature declares what it holds about a person (leaders.personal_data), in layer order."""
+    import leaders.auth.personal_data
+    import leaders.cohorts.personal_data
+    import leaders.learning.personal_data
+    import leaders.network.personal_data
+    import leaders.privacy.personal_data  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -245,7 +245,6 @@ def seed_programme(
             _network(rng, cohort, learners, now)
             _demo_learning_set(cohort, learners[:6])
         yield f"  {name}: {len(learners)} learners, started {starts:%d %B %Y}"
-    db.session.commit()
 
 
 def _organisations() -> list[Organisation]:

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select
 
+from leaders import uow
 from leaders.auth.models import email_key
 from leaders.cohorts import services
 from leaders.cohorts.enrolment import ImportRejected, Problem, Row
@@ -106,6 +107,7 @@ class Plan:
         )
 
 
+@uow.transactional
 def stage(cohort: Cohort, user_id: int, filename: str, rows: list[Row]) -> PendingImport:
     """Keep validated rows until the manager confirms (and clear out old pending imports)."""
     db.session.execute(
@@ -118,7 +120,6 @@ def stage(cohort: Cohort, user_id: int, filename: str, rows: list[Row]) -> Pendi
         rows=[asdict(r) for r in rows],
     )
     db.session.add(pending)
-    db.session.commit()
     return pending
 
 
@@ -192,6 +193,7 @@ class Outcome:
     invited: list
 
 
+@uow.transactional
 def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: object) -> Outcome:
     """Carry out the plan: create the new organisations (with the sectors chosen) and add everyone.
 
@@ -240,7 +242,6 @@ def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: obje
             )
             if step.invite:
                 to_invite.append(user)
-        db.session.commit()
     except Exception:
         db.session.rollback()
         raise

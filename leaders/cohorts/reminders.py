@@ -13,7 +13,7 @@ from datetime import datetime
 from flask import render_template
 from sqlalchemy import select
 
-from leaders import mail
+from leaders import mail, uow
 from leaders.auth.models import User
 from leaders.catalogue.model import Catalogue
 from leaders.cohorts import dashboard
@@ -39,6 +39,7 @@ def iso_week(now: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
+@uow.transactional
 def _claim(user_id: int, cohort_id: int, kind: str, week: str, detail: str) -> bool:
     """Record the reminder unless it was already sent this week; True if this run should send it."""
     stmt = (
@@ -48,9 +49,7 @@ def _claim(user_id: int, cohort_id: int, kind: str, week: str, detail: str) -> b
         .returning(ReminderLog.id)
     )
     # A row comes back only if this run inserted it (rowcount is not reliable here on PostgreSQL).
-    claimed = db.session.execute(stmt).first() is not None
-    db.session.commit()
-    return claimed
+    return db.session.execute(stmt).first() is not None
 
 
 def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:

@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import abort
 from sqlalchemy import case, func, select
 
-from leaders import audit
+from leaders import audit, uow
 from leaders.catalogue.model import Catalogue
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import (
@@ -87,6 +87,7 @@ def sessions(access: CohortAccess) -> list[SessionRow]:
     return [SessionRow(s, p or 0, a or 0, x or 0, f or 0) for s, p, a, x, f in rows]
 
 
+@uow.transactional
 def add_session(
     access: CohortAccess,
     title: str,
@@ -110,7 +111,6 @@ def add_session(
         cohort=access.cohort,
         detail=f"{session.title} ({kind.label.lower()}), {starts_at:%d %b %Y %H:%M}",
     )
-    db.session.commit()
     return session
 
 
@@ -132,6 +132,7 @@ def register(access: CohortAccess, session: CohortSession) -> tuple[list[Person]
     return learners, marks
 
 
+@uow.transactional
 def record_attendance(
     access: CohortAccess,
     session: CohortSession,
@@ -187,7 +188,6 @@ def record_attendance(
             index_elements=["session_id", "user_id"], set_={"status": stmt.excluded.status}
         )
         db.session.execute(stmt)
-    db.session.commit()
     return len(marks)
 
 

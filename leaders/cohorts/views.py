@@ -19,7 +19,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders import audit, confirm, downloads
+from leaders import audit, confirm, downloads, uow
 from leaders.access import NotApplicable, roles, signed_in
 from leaders.auth.models import Role, User
 from leaders.catalogue.store import get_catalogue
@@ -191,7 +191,7 @@ def invite(cohort_id: int) -> str | Response:
             organisation_id=int(form.organisation.data),
             actor=current_user.id,
         )
-        db.session.commit()  # the person is added first; the email goes after, and says if it failed
+        uow.commit()  # the person is added first; the email goes after, and says if it failed
         if needs_invite:
             if services.send_invitations([user], access.cohort):
                 flash(f"{user.name} is added and has been sent an invitation.", "success")

@@ -13,10 +13,12 @@ from sqlalchemy import Date, Integer, String, bindparam, func, literal, select
 from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Quiz
 from leaders.db_types import UTCDateTime
 from leaders.extensions import db
+from leaders.learning import completion
 from leaders.learning.journal import render_reflection
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
 from leaders.learning.reflections import cohort_for_writing
 from leaders.timeutil import uk_today, utcnow
+from leaders.uow import transactional
 from leaders.upsert import insert
 
 
@@ -342,6 +344,7 @@ def _entries(user_id: int, lesson: Lesson) -> dict[str, Any]:
     return {row.prompt_key.partition("#")[2]: row for row in rows}
 
 
+@transactional
 def lesson_page(
     user_id: int, catalogue: Catalogue, lesson: Lesson, *, gated: bool = False
 ) -> LessonPage:
@@ -352,7 +355,6 @@ def lesson_page(
     state = record_view(user_id, lesson, gated=gated)
     quizzes = _quiz_records(user_id, lesson)
     entries = _entries(user_id, lesson)
-    db.session.commit()
     return LessonPage(
         lesson=lesson,
         module=catalogue.modules[lesson.module_key],
@@ -386,6 +388,7 @@ class NotYetPassed(Exception):
         super().__init__(", ".join(q.title for q in quizzes))
 
 
+@transactional
 def complete_lesson(user_id: int, lesson: Lesson) -> None:
     """Mark the lesson complete at its current version. Idempotent; keeps the first completion time.
 
@@ -411,9 +414,9 @@ def complete_lesson(user_id: int, lesson: Lesson) -> None:
             "version_completed": stmt.excluded.version_completed,
             "last_viewed_at": stmt.excluded.last_viewed_at,
         },
-    )
-    db.session.execute(stmt)
-    db.session.commit()
+    ).returning(LessonProgress.completed_at)
+    if db.session.execute(stmt).scalar() == now:  # the first completion, not a repeat
+        completion.announce(user_id, lesson)
 
 
 class AnswerError(ValueError):
@@ -433,6 +436,7 @@ def mark(quiz: Quiz, answers: Mapping[int, frozenset[int]]) -> tuple[int, list[l
     return score, [sorted(answers[q.index]) for q in quiz.questions]
 
 
+@transactional
 def submit_quiz(
     user_id: int, lesson: Lesson, quiz: Quiz, answers: Mapping[int, frozenset[int]]
 ) -> QuizAttempt:
@@ -450,10 +454,10 @@ def submit_quiz(
         passed=passed,
     )
     db.session.add(attempt)
-    db.session.commit()
     return attempt
 
 
+@transactional
 def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibility) -> int | None:
     """Create or replace the learner's entry for a prompt (an upsert); returns the entry's cohort.
 
@@ -481,6 +485,4 @@ def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibi
             "updated_at": stmt.excluded.updated_at,
         },
     ).returning(JournalEntry.cohort_id)
-    cohort_id = db.session.execute(stmt).scalar()
-    db.session.commit()
-    return cohort_id
+    return db.session.execute(stmt).scalar()

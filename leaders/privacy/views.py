@@ -11,7 +11,6 @@ from leaders import confirm
 from leaders.access import public, roles, signed_in
 from leaders.audit import Action
 from leaders.auth.models import Role
-from leaders.catalogue.store import get_catalogue
 from leaders.downloads import send_download
 from leaders.filters import govuk_date
 from leaders.learning.forms import CsrfOnlyForm
@@ -38,7 +37,7 @@ def account() -> str:
 @signed_in
 def download() -> Response:
     return send_download(
-        services.my_data(current_user.id, get_catalogue()),
+        services.my_data(current_user.id),
         "place-leaders-my-data.zip",
         "application/zip",
     )
