@@ -42,6 +42,7 @@ def create_app(
     _register_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
+    _register_personal_data()
     # Last: the shared macros' modules copy the environment's globals when they are made.
     register_shared_macros(app)
     return app
@@ -100,6 +101,17 @@ def _register_extensions(app: Flask) -> None:
     navigation.init_app(app)
     catalogue_store.init_app(app)
     outbox.init_app(app)
+
+
+def _register_personal_data() -> None:
+    """Each feature declares what it holds about a person (leaders.personal_data); the download
+    lists their files in this order."""
+    import leaders.auth.personal_data
+    import leaders.cohorts.personal_data
+    import leaders.learning.personal_data
+    import leaders.network.personal_data
+    import leaders.outbox.personal_data
+    import leaders.privacy.personal_data  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.exceptions import HTTPException
 
+from leaders import uow
 from leaders.db_types import UTCDateTime
 from leaders.extensions import Model, db, rowcount
 from leaders.timeutil import utcnow
@@ -174,7 +175,7 @@ def record_now(
 ) -> None:
     """Record and commit an event that has no change of its own to share a transaction with."""
     record(action, actor=actor, cohort=cohort, subject=subject, detail=detail)
-    db.session.commit()
+    uow.commit_now()  # kept even when the unit it sits in goes on to fail (a refusal's 403)
 
 
 def _exists(table: str, row_id: object) -> bool:
@@ -214,11 +215,11 @@ def refusals(
 # Retention -------------------------------------------------------------------------------------
 
 
+@uow.transactional
 def prune(days: int, now: datetime | None = None) -> int:
     """Delete events older than ``days`` days; the number deleted."""
     cutoff = (now or utcnow()) - timedelta(days=days)
     result = db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
-    db.session.commit()
     return rowcount(result)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import func, select
 
+from leaders import uow
 from leaders.auth import services as accounts
 from leaders.auth.models import Role, User
 from leaders.catalogue.store import get_catalogue
@@ -24,26 +25,26 @@ DEMO_ORGANISATIONS = {
 
 def seed(demo_accounts: Iterable[tuple[str, str, str, str, Role, str]]) -> Iterator[str]:
     """Create (or reset) the demo accounts and the demo programme; yield lines to print."""
-    yield "Demo accounts (development only):"
-    users: dict[str, User] = {}
-    for key, email, name, job_title, role, password in demo_accounts:
-        user = accounts.find_by_email(email)
-        if user is None:
-            user = accounts.create_user(
-                email, name, password=password, role=role, job_title=job_title, commit=False
-            )
-        else:
-            user.set_password(password)
-            user.role = role.value
-            user.active = True
-        users[key] = user
-        label = {"facilitator": "Facilitator", "lead": "Organisation lead"}.get(key, role.label)
-        yield f"  {label:<18} {email:<26} password: {password}"
-    db.session.flush()
-    yield "Demo programme:"
-    yield from seed_programme(get_catalogue(), users)
-    _assign_organisations(users)
-    db.session.commit()
+    with uow.transaction():  # one commit for the accounts and the programme
+        yield "Demo accounts (development only):"
+        users: dict[str, User] = {}
+        for key, email, name, job_title, role, password in demo_accounts:
+            user = accounts.find_by_email(email)
+            if user is None:
+                user = accounts.create_user(
+                    email, name, password=password, role=role, job_title=job_title
+                )
+            else:
+                user.set_password(password)
+                user.role = role.value
+                user.active = True
+            users[key] = user
+            label = {"facilitator": "Facilitator", "lead": "Organisation lead"}.get(key, role.label)
+            yield f"  {label:<18} {email:<26} password: {password}"
+        db.session.flush()
+        yield "Demo programme:"
+        yield from seed_programme(get_catalogue(), users)
+        _assign_organisations(users)
 
 
 def _assign_organisations(users: dict[str, User]) -> None:

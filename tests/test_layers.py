@@ -42,6 +42,7 @@ PLUMBING = {
     "security",
     "signals",
     "uow",
+    "personal_data",
     "navigation",
     "outbox",  # a package: the email outbox and its job queue (models, jobs, tasks)
 }

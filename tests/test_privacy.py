@@ -6,11 +6,15 @@ import zipfile
 
 from sqlalchemy import func, select
 
+from leaders import outbox
 from leaders.audit import AuditEvent
 from leaders.auth.models import User
 from leaders.extensions import db
 from leaders.learning.models import JournalEntry, LessonProgress
 from leaders.network.models import Tie
+from leaders.outbox import services as outbox_services
+from leaders.outbox.models import Email
+from leaders.privacy import services
 from leaders.privacy.models import ErasureRequest
 from leaders.timeutil import utcnow
 from tests.cohorts.conftest import Cast
@@ -160,3 +164,69 @@ def test_privacy_notice_is_public_and_linked(client):
     assert page.status_code == 200
     assert "Your journal is yours" in text_of(page)
     assert 'href="/privacy"' in client.get("/").get_data(as_text=True)
+
+
+def _emails_to(ann, bob, cohort):
+    """A sent invitation and a still-queued reminder to Ann; an invitation to Bob."""
+    for person in (ann, bob):
+        outbox.queue(
+            to=person.email,
+            to_name=person.name,
+            subject="You are invited",
+            text=f"Hello {person.name}, your link: https://example.org/secret",
+            kind="invitation",
+            cohort=cohort,
+            user=person,
+        )
+    db.session.commit()  # delivered at once in tests (QUEUE_IMMEDIATE): sent, to the log
+    db.session.add(
+        Email(
+            to_address=ann.email,
+            to_name=ann.name,
+            subject="Keep going",
+            text=f"Hello {ann.name}",
+            kind="at-risk",
+            cohort_id=cohort.id,
+            user_id=ann.id,
+            idempotency_key="reminder-ann",
+        )
+    )
+    db.session.commit()
+
+
+def test_the_download_lists_the_learners_own_emails_without_their_words(app, client):
+    cast = Cast()
+    ann, bob, _ = cast.learners
+    _emails_to(ann, bob, cast.cohort)
+    sign_in(client, ann)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/account/my-data.zip").get_data()))
+    emails = json.loads(archive.read("emails.json"))
+    assert [(e["subject"], e["kind"], e["status"]) for e in emails] == [
+        ("You are invited", "invitation", "sent"),
+        ("Keep going", "at-risk", "queued"),
+    ]
+    assert emails[0]["sent_at"] >= emails[0]["queued_at"]
+    assert emails[1]["sent_at"] is None
+    assert "secret" not in archive.read("emails.json").decode()  # never a body: links in it
+
+
+def test_erasure_scrubs_the_learners_emails_and_stops_one_on_its_way(app, client):
+    cast = Cast()
+    ann, bob, _ = cast.learners
+    _emails_to(ann, bob, cast.cohort)
+    services.request_erasure(ann.id)
+    request = db.session.execute(select(ErasureRequest)).scalar_one()
+    services.erase(request.id, cast.admin.id)
+
+    db.session.expire_all()
+    rows = db.session.scalars(select(Email).order_by(Email.id)).all()
+    anns = [e for e in rows if e.to_address == f"erased-{ann.id}@erased.invalid"]
+    assert len(anns) == 2  # kept, for the cohort's counts, with nothing that names her
+    assert {(e.user_id, e.to_name, e.text, e.html) for e in anns} == {
+        (None, "Erased learner", "", None)
+    }
+    assert sorted(e.status for e in anns) == ["failed", "sent"]  # the queued one is stopped
+    assert not any(outbox_services.can_send_again(e) for e in anns)
+    (bobs,) = [e for e in rows if e.user_id == bob.id]  # someone else's email is untouched
+    assert (bobs.to_address, bobs.to_name) == (bob.email, bob.name)
+    assert bob.name in bobs.text

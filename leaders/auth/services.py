@@ -9,7 +9,7 @@ from flask import current_app, render_template, url_for
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from leaders import audit, outbox
+from leaders import audit, outbox, uow
 from leaders.auth import sessions, tokens
 from leaders.auth.models import Role, User, email_key
 from leaders.extensions import db
@@ -38,6 +38,7 @@ MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
 
 
+@uow.transactional
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None.
 
@@ -71,7 +72,6 @@ def authenticate(email: str, password: str) -> User | None:
                 subject=user,
                 detail=f"for {LOCKOUT // timedelta(minutes=1)} minutes",
             )
-        db.session.commit()
         return None
     if not user.active:
         audit.record_now(audit.Action.SIGN_IN_FAILED, actor=None, subject=user, detail="inactive")
@@ -79,15 +79,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+@uow.transactional
 def record_sign_in(user: User) -> None:
     now = utcnow()
     user.last_sign_in_at = now
     user.last_active_at = now
     user.failed_sign_ins = 0
     user.locked_until = None
-    db.session.commit()
 
 
+@uow.transactional
 def create_user(
     email: str,
     name: str,
@@ -95,7 +96,6 @@ def create_user(
     password: str | None = None,
     role: Role = Role.LEARNER,
     job_title: str = "",
-    commit: bool = True,
 ) -> User:
     email = email.strip()
     if find_by_email(email) is not None:
@@ -104,8 +104,6 @@ def create_user(
     if password:
         user.set_password(password)
     db.session.add(user)
-    if commit:
-        db.session.commit()
     return user
 
 
@@ -130,6 +128,7 @@ def create_user_once(email: str, name: str, *, job_title: str = "") -> User:
     return user
 
 
+@uow.transactional
 def send_password_reset(email: str) -> None:
     """Email a reset link if an active account has this address; say nothing either way."""
     user = find_by_email(email)
@@ -146,8 +145,7 @@ def send_password_reset(email: str) -> None:
         html=render_template("auth/email/reset.html", **context),
         kind="password-reset",
         user=user,
-    )
-    db.session.commit()  # the outbox sends it once committed
+    )  # the outbox sends it once the unit commits
 
 
 def _minutes(setting: str) -> int:
@@ -163,9 +161,9 @@ def user_for_token(token: str, purpose: str = "reset") -> User:
     return user
 
 
+@uow.transactional
 def set_password(user: User, password: str) -> None:
     """Set a new password and end every signed-in session of this user (sign in again to go on)."""
     user.set_password(password)
     user.session_version += 1
-    sessions.end_all(user.id, commit=False)
-    db.session.commit()
+    sessions.end_all(user.id)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, select, update
 
+from leaders import uow
 from leaders.auth.models import SignedInUser, User, UserSession
 from leaders.extensions import db
 from leaders.timeutil import as_utc, utcnow
@@ -32,15 +33,16 @@ _signed_in_query = (
 )
 
 
+@uow.transactional
 def start(user_id: int, user_agent: str = "") -> SignedInUser:
-    """Begin a session for this user (committed) and return the user as the request will see them."""
+    """Begin a session for this user (committed with its unit) and return the user as the request will see them."""
     session_id = secrets.token_urlsafe(32)
     db.session.add(
         UserSession(
             id=session_id, user_id=user_id, user_agent=(user_agent or "")[:USER_AGENT_LENGTH]
         )
     )
-    db.session.commit()
+    db.session.flush()  # signed_in_user reads on the connection, past the ORM's autoflush
     user = signed_in_user(session_id)
     assert user is not None, "a session just started must sign its user in"
     return user
@@ -54,6 +56,7 @@ def signed_in_user(session_id: str) -> SignedInUser | None:
     return SignedInUser(row) if row is not None else None
 
 
+@uow.transactional
 def end(session_id: str) -> None:
     """End one session (sign-out). Its cookie, wherever it has been copied, signs no one in again."""
     db.session.execute(
@@ -61,18 +64,16 @@ def end(session_id: str) -> None:
         .where(UserSession.id == session_id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow())
     )
-    db.session.commit()
 
 
-def end_all(user_id: int, *, commit: bool = True) -> None:
+@uow.transactional
+def end_all(user_id: int) -> None:
     """End every session of this user (a new password, erasure): "sign out everywhere"."""
     db.session.execute(
         update(UserSession)
         .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow())
     )
-    if commit:
-        db.session.commit()
 
 
 def touch(user: SignedInUser) -> None:
@@ -90,4 +91,4 @@ def touch(user: SignedInUser) -> None:
         )
         wrote = True
     if wrote:
-        db.session.commit()
+        uow.commit()  # only when something was written: most requests write nothing

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders import audit
+from leaders import audit, uow
 from leaders.auth.rules import signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import enrolment, import_plan, services
@@ -17,7 +17,6 @@ from leaders.cohorts.access import cohort_access, require_manager
 from leaders.cohorts.blueprint import bp
 from leaders.cohorts.forms import ConfirmImportForm, DueDatesForm, ImportForm
 from leaders.cohorts.models import CohortRole
-from leaders.extensions import db
 from leaders.filters import plural
 
 #: Problems listed one by one in the error summary; the table below the form lists them all.
@@ -103,17 +102,17 @@ def due_dates(cohort_id: int, user_id: int) -> str | Response:
     if request.method == "GET" and person.due_offset_days is not None:
         form.offset.data = str(person.due_offset_days)
     if form.validate_on_submit():
-        services.set_due_offset(access.cohort, user_id, form.days)
-        audit.record(
-            audit.Action.DUE_DATES_CHANGED,
-            actor=current_user.id,
-            cohort=cohort_id,
-            subject=user_id,
-            detail="follow the join date"
-            if form.days is None
-            else f"{plural(form.days, 'extra day')}",
-        )
-        db.session.commit()
+        with uow.transaction():
+            services.set_due_offset(access.cohort, user_id, form.days)
+            audit.record(
+                audit.Action.DUE_DATES_CHANGED,
+                actor=current_user.id,
+                cohort=cohort_id,
+                subject=user_id,
+                detail="follow the join date"
+                if form.days is None
+                else f"{plural(form.days, 'extra day')}",
+            )
         flash(f"{person.name}'s due dates are saved.", "success")
         return redirect(url_for("oversight.learner", cohort_id=cohort_id, user_id=user_id))
     course = get_catalogue().courses[access.cohort.course_key]

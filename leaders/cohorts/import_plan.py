@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select
 
-from leaders import audit
+from leaders import audit, uow
 from leaders.auth.models import User, email_key
 from leaders.cohorts import services
 from leaders.cohorts.enrolment import ImportRejected, Problem, Row
@@ -108,6 +108,7 @@ class Plan:
         )
 
 
+@uow.transactional
 def stage(cohort: Cohort, user_id: int, filename: str, rows: list[Row]) -> PendingImport:
     """Keep validated rows until the manager confirms (and clear out old pending imports)."""
     db.session.execute(
@@ -120,7 +121,6 @@ def stage(cohort: Cohort, user_id: int, filename: str, rows: list[Row]) -> Pendi
         rows=[asdict(r) for r in rows],
     )
     db.session.add(pending)
-    db.session.commit()
     return pending
 
 
@@ -191,6 +191,7 @@ class Outcome:
     invited: list
 
 
+@uow.transactional
 def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: audit.Ref) -> Outcome:
     """Carry out the plan: create the new organisations (with the sectors chosen) and add everyone.
 
@@ -238,7 +239,6 @@ def apply(cohort: Cohort, current: Plan, sectors: dict[str, str], *, actor: audi
             if step.invite:
                 to_invite.append(user)
         services.send_invitations(to_invite, cohort)
-        db.session.commit()
     except Exception:
         db.session.rollback()
         raise

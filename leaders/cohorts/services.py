@@ -10,7 +10,7 @@ from datetime import date, datetime
 from flask import current_app, render_template, url_for
 from sqlalchemy import case, delete, func, select
 
-from leaders import audit, outbox
+from leaders import audit, outbox, uow
 from leaders.auth import rules, tokens
 from leaders.auth import services as accounts
 from leaders.auth.models import User
@@ -59,6 +59,7 @@ def visible_cohorts(user) -> list[CohortSummary]:
     return [CohortSummary(c, role, n) for c, role, n in db.session.execute(query).all()]
 
 
+@uow.transactional
 def create_cohort(user, course: Course, name: str, starts_on: date, ends_on: date) -> Cohort:
     """A new cohort; its creator manages it. Modules are open from the start until scheduled."""
     cohort = Cohort(course_key=course.key, name=name.strip(), starts_on=starts_on, ends_on=ends_on)
@@ -68,10 +69,10 @@ def create_cohort(user, course: Course, name: str, starts_on: date, ends_on: dat
         CohortMember(cohort_id=cohort.id, user_id=user.id, role=CohortRole.PROGRAMME_MANAGER.value)
     )
     audit.record(audit.Action.COHORT_CREATED, actor=user, cohort=cohort, detail=cohort.name)
-    db.session.commit()
     return cohort
 
 
+@uow.transactional
 def update_cohort(
     cohort: Cohort, name: str, starts_on: date, ends_on: date, *, actor: audit.Ref
 ) -> None:
@@ -84,7 +85,6 @@ def update_cohort(
     cohort.name = name.strip()
     cohort.starts_on = starts_on
     cohort.ends_on = ends_on
-    db.session.commit()
 
 
 def schedule(cohort: Cohort) -> dict[str, CohortModule]:
@@ -94,6 +94,7 @@ def schedule(cohort: Cohort) -> dict[str, CohortModule]:
     return {row.module_key: row for row in rows}
 
 
+@uow.transactional
 def set_schedule(
     cohort: Cohort, dates: Mapping[str, tuple[date | None, date | None]], *, actor: audit.Ref
 ) -> None:
@@ -113,7 +114,6 @@ def set_schedule(
                     cohort_id=cohort.id, module_key=module_key, opens_on=opens_on, due_on=due_on
                 )
             )
-    db.session.commit()
 
 
 # People ---------------------------------------------------------------------------------------
@@ -299,6 +299,7 @@ def set_due_offset(cohort: Cohort, user_id: int, days: int | None) -> None:
     member.due_offset_days = days
 
 
+@uow.transactional
 def remove_person(cohort: Cohort, user_id: int, *, actor: audit.Ref) -> bool:
     """Take someone out of the cohort. Their account and their own records stay."""
     removed = db.session.execute(
@@ -311,7 +312,6 @@ def remove_person(cohort: Cohort, user_id: int, *, actor: audit.Ref) -> bool:
         audit.record(
             audit.Action.REMOVED, actor=actor, cohort=cohort, subject=user_id, detail=detail
         )
-    db.session.commit()
     return removed is not None
 
 

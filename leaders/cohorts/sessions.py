@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import abort
 from sqlalchemy import case, func, select
 
-from leaders import audit
+from leaders import audit, uow
 from leaders.auth.models import User
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import (
@@ -83,6 +83,7 @@ def sessions(access: CohortAccess) -> list[SessionRow]:
     return [SessionRow(s, p or 0, a or 0, x or 0, f or 0) for s, p, a, x, f in rows]
 
 
+@uow.transactional
 def add_session(
     access: CohortAccess,
     title: str,
@@ -106,7 +107,6 @@ def add_session(
         cohort=access.cohort,
         detail=f"{session.title} ({kind.label.lower()}), {starts_at:%d %b %Y %H:%M}",
     )
-    db.session.commit()
     return session
 
 
@@ -128,6 +128,7 @@ def register(access: CohortAccess, session: CohortSession) -> tuple[list[Person]
     return learners, marks
 
 
+@uow.transactional
 def record_attendance(
     access: CohortAccess,
     session: CohortSession,
@@ -181,5 +182,4 @@ def record_attendance(
             index_elements=["session_id", "user_id"], set_={"status": stmt.excluded.status}
         )
         db.session.execute(stmt)
-    db.session.commit()
     return len(marks)

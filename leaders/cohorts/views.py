@@ -21,7 +21,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from leaders import audit, confirm
+from leaders import audit, confirm, uow
 from leaders.auth.models import User
 from leaders.auth.rules import MANAGERS, NotApplicable, roles, signed_in
 from leaders.catalogue.store import get_catalogue
@@ -127,18 +127,19 @@ def invite(cohort_id: int) -> str | Response:
     form = InviteForm()
     form.organisation.choices = _organisation_choices()
     if form.validate_on_submit():
-        user, needs_invite = services.add_person(
-            access.cohort,
-            email=form.email.data,
-            name=form.name.data,
-            job_title=form.job_title.data or "",
-            role=CohortRole(form.role.data),
-            organisation_id=int(form.organisation.data),
-            actor=current_user.id,
-        )
-        if needs_invite:
-            services.send_invitations([user], access.cohort)
-        db.session.commit()  # the person and their invitation together; the queue sends it after
+        # The person and their invitation commit together; the queue sends it after.
+        with uow.transaction():
+            user, needs_invite = services.add_person(
+                access.cohort,
+                email=form.email.data,
+                name=form.name.data,
+                job_title=form.job_title.data or "",
+                role=CohortRole(form.role.data),
+                organisation_id=int(form.organisation.data),
+                actor=current_user.id,
+            )
+            if needs_invite:
+                services.send_invitations([user], access.cohort)
         if needs_invite:
             flash(f"{user.name} is added. {_QUEUED}", "success")
         else:

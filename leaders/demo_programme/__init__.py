@@ -102,4 +102,3 @@ def seed_programme(
             add_network(rng, cohort, learners, now)
             add_demo_learning_set(cohort, learners[:6])
         yield f"  {name}: {len(learners)} learners, started {starts:%d %B %Y}"
-    db.session.commit()

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select
 from leaders.catalogue.model import Lesson, Quiz
 from leaders.extensions import db
 from leaders.learning.models import QuizAttempt
+from leaders.uow import transactional
 
 
 def _all_keys(lesson: Lesson) -> tuple[str, ...]:
@@ -124,6 +125,7 @@ def mark(quiz: Quiz, answers: Mapping[int, frozenset[int]]) -> tuple[int, list[l
     return score, [sorted(answers[q.index]) for q in quiz.questions]
 
 
+@transactional
 def submit_quiz(
     user_id: int, lesson: Lesson, quiz: Quiz, answers: Mapping[int, frozenset[int]]
 ) -> QuizAttempt:
@@ -141,5 +143,4 @@ def submit_quiz(
         passed=passed,
     )
     db.session.add(attempt)
-    db.session.commit()
     return attempt

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, select
 
 from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Quiz
 from leaders.extensions import db
+from leaders.learning import completion
 from leaders.learning.journal import render_reflection
 from leaders.learning.models import JournalEntry, LessonProgress, Visibility
 from leaders.learning.progress import (
@@ -39,6 +40,7 @@ from leaders.learning.quizzes import (
 )
 from leaders.learning.reflections import cohort_for_writing
 from leaders.timeutil import utcnow
+from leaders.uow import transactional
 from leaders.upsert import insert
 
 __all__ = [
@@ -100,6 +102,7 @@ def _entries(user_id: int, lesson: Lesson) -> dict[str, Any]:
     return {row.prompt_key.partition("#")[2]: row for row in rows}
 
 
+@transactional
 def lesson_page(
     user_id: int, catalogue: Catalogue, lesson: Lesson, *, gated: bool = False
 ) -> LessonPage:
@@ -110,7 +113,6 @@ def lesson_page(
     state = record_view(user_id, lesson, gated=gated)
     quizzes = quiz_records(user_id, lesson)
     entries = _entries(user_id, lesson)
-    db.session.commit()
     return LessonPage(
         lesson=lesson,
         module=catalogue.modules[lesson.module_key],
@@ -127,6 +129,7 @@ def lesson_page(
 # Writes ---------------------------------------------------------------------------------------
 
 
+@transactional
 def complete_lesson(user_id: int, lesson: Lesson) -> None:
     """Mark the lesson complete at its current version. Idempotent; keeps the first completion time.
 
@@ -152,11 +155,12 @@ def complete_lesson(user_id: int, lesson: Lesson) -> None:
             "version_completed": stmt.excluded.version_completed,
             "last_viewed_at": stmt.excluded.last_viewed_at,
         },
-    )
-    db.session.execute(stmt)
-    db.session.commit()
+    ).returning(LessonProgress.completed_at)
+    if db.session.execute(stmt).scalar() == now:  # the first completion, not a repeat
+        completion.announce(user_id, lesson)
 
 
+@transactional
 def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibility) -> int | None:
     """Create or replace the learner's entry for a prompt (an upsert); returns the entry's cohort.
 
@@ -184,6 +188,4 @@ def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibi
             "updated_at": stmt.excluded.updated_at,
         },
     ).returning(JournalEntry.cohort_id)
-    cohort_id = db.session.execute(stmt).scalar()
-    db.session.commit()
-    return cohort_id
+    return db.session.execute(stmt).scalar()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import delete, func, or_, select
 
-from leaders import audit
+from leaders import audit, uow
 from leaders.auth.models import User
 from leaders.cohorts.models import Cohort, CohortMember, CohortRole, LearningSet
 from leaders.extensions import db
@@ -99,6 +99,7 @@ def my_ties(user_id: int, cohort_id: int) -> list[MyTie]:
     return sorted(ties, key=lambda t: (t.other.name, t.kind))
 
 
+@uow.transactional
 def add_tie(user_id: int, cohort_id: int, other_id: int, kind: TieKind, note: str) -> bool:
     """Record a connection with another learner in the cohort. False if it was already there."""
     learners = {p.id for p in cohort_people(cohort_id)}
@@ -118,18 +119,16 @@ def add_tie(user_id: int, cohort_id: int, other_id: int, kind: TieKind, note: st
         .on_conflict_do_nothing(index_elements=["cohort_id", "user_a_id", "user_b_id", "kind"])
         .returning(Tie.id)
     )
-    added = db.session.execute(stmt).first() is not None
-    db.session.commit()
-    return added
+    return db.session.execute(stmt).first() is not None
 
 
+@uow.transactional
 def remove_tie(user_id: int, tie_id: int) -> None:
     """Either person in a tie may remove it; no one else may."""
     tie = db.session.get(Tie, tie_id)
     if tie is None or user_id not in (tie.user_a_id, tie.user_b_id):
         abort(404)
     db.session.delete(tie)
-    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -273,6 +272,7 @@ def clear_learning_sets(cohort_id: int) -> None:
 # Survey waves ----------------------------------------------------------------------------------
 
 
+@uow.transactional
 def open_wave(cohort_id: int, name: WaveName, *, actor: audit.Ref) -> bool:
     """Open a wave; False if it was opened before (a wave is opened once)."""
     stmt = (
@@ -284,10 +284,10 @@ def open_wave(cohort_id: int, name: WaveName, *, actor: audit.Ref) -> bool:
     opened = db.session.execute(stmt).first() is not None
     if opened:
         audit.record(audit.Action.WAVE_OPENED, actor=actor, cohort=cohort_id, detail=name.label)
-    db.session.commit()
     return opened
 
 
+@uow.transactional
 def close_wave(cohort_id: int, wave_id: int, *, actor: audit.Ref) -> None:
     wave = db.session.get(SurveyWave, wave_id)
     if wave is None or wave.cohort_id != cohort_id:
@@ -296,7 +296,6 @@ def close_wave(cohort_id: int, wave_id: int, *, actor: audit.Ref) -> None:
         wave.closed_at = utcnow()
         label = WaveName(wave.name).label
         audit.record(audit.Action.WAVE_CLOSED, actor=actor, cohort=cohort_id, detail=label)
-        db.session.commit()
 
 
 def response_counts(cohort_id: int) -> dict[int, int]:
@@ -339,6 +338,7 @@ def my_answers(wave_id: int, user_id: int) -> dict[int, tuple[bool, bool]]:
     }
 
 
+@uow.transactional
 def submit_survey(wave: SurveyWave, user_id: int, knew: set[int], worked: set[int]) -> None:
     """Replace the learner's answers for the wave, and record that they answered (one transaction)."""
     db.session.execute(
@@ -362,7 +362,6 @@ def submit_survey(wave: SurveyWave, user_id: int, knew: set[int], worked: set[in
         .on_conflict_do_nothing(index_elements=["wave_id", "respondent_id"])
     )
     db.session.execute(stmt)
-    db.session.commit()
 
 
 def wave_of(cohort_id: int, wave_id: int) -> SurveyWave:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import session
 from sqlalchemy import delete, select
 
-from leaders import audit
+from leaders import audit, uow
 from leaders.cohorts.models import LearningSet, LearningSetMember
 from leaders.extensions import db, rowcount
 from leaders.network import allocation as alloc
@@ -91,6 +91,7 @@ def move(cohort_id: int, person_id: int, to_set: int) -> Proposal:
     return Proposal(allocation, proposal.score_random, proposal.score_greedy)
 
 
+@uow.transactional
 def confirm(cohort_id: int, *, actor: audit.Ref) -> int:
     """Replace the cohort's sets with the proposal (one transaction). Returns the number of sets."""
     proposal = current_proposal(cohort_id)
@@ -113,7 +114,6 @@ def confirm(cohort_id: int, *, actor: audit.Ref) -> int:
             db.session.add(
                 LearningSetMember(cohort_id=cohort_id, set_id=learning_set.id, user_id=user_id)
             )
-    db.session.commit()
     session.pop(_key(cohort_id), None)
     return len(proposal.allocation.sets)
 

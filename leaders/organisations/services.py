@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from leaders import audit
+from leaders import audit, uow
 from leaders.auth.models import User
 from leaders.extensions import db, rowcount
 from leaders.filters import plural
@@ -164,30 +164,28 @@ def _duplicate_message(existing: str) -> str:
     )
 
 
-def _commit(name: str) -> None:
-    """Commit; a name taken by a concurrent request meanwhile is the usual duplicate error."""
+def _flush(name: str) -> None:
+    """Write now; a name taken by a concurrent request meanwhile is the usual duplicate error."""
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise OrganisationError(_duplicate_message(name), "name") from None
 
 
+@uow.transactional
 def create_organisation(
-    name: str, sector: Sector | str, place_code: str | None = None, *, commit: bool = True
+    name: str, sector: Sector | str, place_code: str | None = None
 ) -> Organisation:
-    """Add an organisation; OrganisationError (naming the field) if the details are not valid.
-
-    With commit=False the caller commits, as an import does once for all its rows.
-    """
+    """Add an organisation; OrganisationError (naming the field) if the details are not valid."""
     name, sector, place_code = _checked(name, sector, place_code)
     organisation = Organisation(name=name, sector=sector.value, place_code=place_code)
     db.session.add(organisation)
-    if commit:
-        _commit(name)
+    _flush(name)
     return organisation
 
 
+@uow.transactional
 def update_organisation(
     organisation_id: int, *, name: str, sector: Sector | str, place_code: str | None
 ) -> Organisation:
@@ -199,7 +197,7 @@ def update_organisation(
     organisation.name = name
     organisation.sector = sector.value
     organisation.place_code = place_code
-    _commit(name)
+    _flush(name)
     return organisation
 
 
@@ -246,6 +244,7 @@ def plan_merge(duplicate_id: int, into_id: int) -> MergePlan:
     return MergePlan(duplicate, into, tuple(references))
 
 
+@uow.transactional
 def merge(duplicate_id: int, into_id: int, *, actor: audit.Ref = None) -> tuple[Reference, ...]:
     """Point everything that refers to the duplicate at `into`, then delete the duplicate.
 
@@ -269,7 +268,7 @@ def merge(duplicate_id: int, into_id: int, *, actor: audit.Ref = None) -> tuple[
             f"{people} {'person' if people == 1 else 'people'} moved",
         )
         db.session.delete(duplicate)
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:
         db.session.rollback()
         raise MergeError(

@@ -27,6 +27,9 @@ class Status(StrEnum):
 #: Statuses a delivery job may still act on.
 PENDING = (Status.QUEUED.value, Status.RETRYING.value)
 
+#: The name an email keeps once its recipient's data is erased (leaders/outbox/personal_data.py).
+ERASED_NAME = "Erased learner"
+
 
 class Email(Model):
     """One email to one person: what it says, and where its delivery stands."""

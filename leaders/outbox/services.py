@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from leaders.extensions import db
 from leaders.outbox.enqueue import queue
-from leaders.outbox.models import Email, Status
+from leaders.outbox.models import ERASED_NAME, Email, Status
 
 PER_PAGE = 50
 
@@ -84,7 +84,10 @@ def find(email_id: int, cohort_id: int | None = None) -> Email | None:
 
 
 def can_send_again(email: Email) -> bool:
-    """Sent and failed emails can be sent again; queued and retrying ones are on their way."""
+    """Sent and failed emails can be sent again; queued and retrying ones are on their way. An
+    email whose recipient's data was erased has no address or words left to send."""
+    if email.user_id is None and email.to_name == ERASED_NAME and not email.text:
+        return False
     return email.status in (Status.SENT.value, Status.FAILED.value)
 
 

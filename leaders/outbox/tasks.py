@@ -27,7 +27,7 @@ from flask import current_app
 from huey import crontab
 from sqlalchemy import or_, select, update
 
-from leaders import mail
+from leaders import mail, uow
 from leaders.extensions import db
 from leaders.outbox.jobs import huey, in_app
 from leaders.outbox.models import PENDING, Email, EmailAttempt, Status
@@ -64,7 +64,7 @@ def deliver_now(email_id: int) -> str:
         )
         .returning(Email.id)
     ).first()
-    db.session.commit()
+    uow.commit()  # each step durable before the next (the worker is outside any unit)
     if claimed is None:
         return _not_claimed(email_id)
     email = db.session.get(Email, email_id)
@@ -87,7 +87,7 @@ def deliver_now(email_id: int) -> str:
     email.claimed_until = None
     email.last_error = ""
     db.session.add(EmailAttempt(email_id=email.id, outcome="sent"))
-    db.session.commit()
+    uow.commit()
     return "sent"
 
 
@@ -116,13 +116,13 @@ def _failed(email: Email, temporary: bool, reason: str) -> str:
     )
     if give_up:
         email.status = Status.FAILED.value
-        db.session.commit()
+        uow.commit()
         log.warning("Email %s failed after %s attempts: %s", email.id, email.attempts, reason)
         return "failed"
     delay = min(config["QUEUE_RETRY_BASE_SECONDS"] * 2 ** (email.attempts - 1), MAX_DELAY)
     email.status = Status.RETRYING.value
     email.next_attempt_at = utcnow() + timedelta(seconds=delay)
-    db.session.commit()
+    uow.commit()
     deliver.schedule((email.id,), delay=delay)
     return "retrying"
 

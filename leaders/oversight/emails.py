@@ -11,11 +11,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders import audit
+from leaders import audit, uow
 from leaders.auth.models import Role
 from leaders.auth.rules import roles, signed_in
 from leaders.cohorts.access import cohort_access, require_manager
-from leaders.extensions import db
 from leaders.outbox import Status, services
 
 bp = Blueprint("emails", __name__)
@@ -74,13 +73,13 @@ def _send_again(email, cohort) -> None:
     if not services.can_send_again(email):
         flash(f"The email to {email.to_address} is already on its way.", "info")
         return
-    copy = services.send_again(email)
-    audit.record(
-        audit.Action.EMAIL_SENT_AGAIN,
-        actor=current_user.id,
-        cohort=cohort or email.cohort_id,
-        subject=email.user_id,
-        detail=f"{email.kind} email {email.id}: {email.subject}"[:500],
-    )
-    db.session.commit()  # the copy and its audit record together; the queue sends it after
+    with uow.transaction():  # the copy and its audit record together; the queue sends it after
+        copy = services.send_again(email)
+        audit.record(
+            audit.Action.EMAIL_SENT_AGAIN,
+            actor=current_user.id,
+            cohort=cohort or email.cohort_id,
+            subject=email.user_id,
+            detail=f"{email.kind} email {email.id}: {email.subject}"[:500],
+        )
     flash(f"“{copy.subject}” is queued again for {copy.to_address}.", "success")

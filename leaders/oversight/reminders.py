@@ -16,7 +16,7 @@ from flask import render_template
 from huey import crontab
 from sqlalchemy import select
 
-from leaders import outbox
+from leaders import outbox, uow
 from leaders.auth.models import User
 from leaders.catalogue.model import Catalogue
 from leaders.catalogue.store import get_catalogue
@@ -48,7 +48,7 @@ def iso_week(now: datetime) -> str:
 def _claim(user_id: int, cohort_id: int, kind: str, week: str, detail: str) -> bool:
     """Record the reminder unless it was already sent this week; True if this run should send it.
 
-    No commit: the record commits with the reminder's email (see `_send`).
+    Not a unit of its own: the record commits with the reminder's email (`_send` is the unit).
     """
     stmt = (
         insert(ReminderLog)
@@ -131,6 +131,7 @@ def send_reminders(catalogue: Catalogue, now: datetime | None = None) -> Sent:
     return sent
 
 
+@uow.transactional
 def _send(to: tuple, subject: str, template: str, **context) -> None:
     """Queue one reminder and commit it with its record: the outbox delivers (and retries) it."""
     person, cohort, kind = to
@@ -144,7 +145,6 @@ def _send(to: tuple, subject: str, template: str, **context) -> None:
         cohort=cohort,
         user=getattr(person, "user_id", None) or person.id,
     )
-    db.session.commit()
 
 
 @outbox.huey.periodic_task(crontab(hour="6", minute="0"), name="reminders.daily")

@@ -11,6 +11,7 @@ from importlib import resources
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
+from leaders import uow
 from leaders.extensions import db
 from leaders.places.models import Place, PlaceKind
 from leaders.timeutil import uk_today
@@ -150,6 +151,7 @@ def reference_places(rows: Iterable[Mapping[str, str]] | None = None) -> list[Pl
     return list(_apply_april_2023(_from_lookup(bundled_rows() if rows is None else rows)).values())
 
 
+@uow.transactional
 def load_places(rows: Iterable[Mapping[str, str]] | None = None) -> LoadResult:
     """Add or correct every reference place in one commit; running it again changes nothing.
 
@@ -172,7 +174,6 @@ def load_places(rows: Iterable[Mapping[str, str]] | None = None) -> LoadResult:
                 for name, value in _as_dict(record).items():
                     setattr(place, name, value)
                 updated += 1
-        db.session.commit()
     except Exception:
         db.session.rollback()
         raise

@@ -13,7 +13,6 @@ from leaders import confirm
 from leaders.audit import Action
 from leaders.auth.models import Role
 from leaders.auth.rules import public, roles, signed_in
-from leaders.catalogue.store import get_catalogue
 from leaders.downloads import send_download
 from leaders.filters import govuk_date
 from leaders.privacy import audit_log, services
@@ -39,7 +38,7 @@ def account() -> str:
 @signed_in
 def download() -> Response:
     return send_download(
-        services.my_data(current_user.id, get_catalogue()),
+        services.my_data(current_user.id),
         "place-leaders-my-data.zip",
         "application/zip",
     )
