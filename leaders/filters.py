@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from leaders.timeutil import UK
 
@@ -41,8 +42,14 @@ def plural(count: int, singular: str, plural: str | None = None, *, number: bool
     return f"{count:,} {word}" if number else word
 
 
+def visually_hidden(text: str) -> Markup:
+    """Words for screen readers only, as markup for a GOV.UK macro's `html` ("Remove" + " the tie with Ann")."""
+    return Markup('<span class="govuk-visually-hidden">{}</span>').format(escape(text))
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(govuk_date, "date")
     app.add_template_filter(govuk_datetime, "datetime")
     app.add_template_filter(plural, "plural")
     app.add_template_global(plural, "plural")
+    app.add_template_global(visually_hidden, "visually_hidden")

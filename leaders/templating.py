@@ -25,6 +25,9 @@ SHARED_MACROS: dict[str, tuple[str, ...]] = {
     ),
     "components/charts.html": ("bar_chart", "count_table"),
     "cohorts/_nav.html": ("cohort_nav",),
+    # GOV.UK components (govuk-frontend-jinja), called by the templates with no import.
+    "govuk_frontend_jinja/components/button/macro.html": ("govukButton",),
+    "govuk_frontend_jinja/components/table/macro.html": ("govukTable",),
     "learning/_quiz_questions.html": ("quiz_questions",),
     "learning/_quiz.html": ("quiz_block",),
     "learning/_reflection.html": ("reflection_block",),

@@ -16,7 +16,7 @@ from leaders import audit, confirm, downloads
 from leaders.auth.rules import signed_in
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.network import cohort_network, services, sets
-from leaders.network.forms import TieForm
+from leaders.network.forms import SurveyForm, TieForm
 from leaders.network.graph import Person
 from leaders.network.metrics import EXPLANATIONS, SO_WHAT
 from leaders.network.models import TieKind, WaveName
@@ -190,25 +190,22 @@ def close_wave(cohort_id: int, wave_id: int) -> Response | tuple[str, int]:
 def survey(wave_id: int) -> str | Response:
     wave = services.wave_for_learner(current_user.id, wave_id)
     people = [p for p in services.cohort_people(wave.cohort_id) if p.id != current_user.id]
-    answers = services.my_answers(wave.id, current_user.id)
-    if request.method == "POST":
+    form = SurveyForm.for_people(people, services.my_answers(wave.id, current_user.id))
+    if form.is_submitted():
         if wave.closed_at is not None:
             abort(403)
-        allowed = {p.id for p in people}
-        try:
-            knew = {int(v) for v in request.form.getlist("knew_before")}
-            worked = {int(v) for v in request.form.getlist("worked_with")}
-        except ValueError:
-            abort(400)
-        if not (knew | worked) <= allowed:
-            abort(400)
-        services.submit_survey(wave, current_user.id, knew, worked)
-        flash(
-            "Thank you. Your answers are saved; you can change them until the survey closes.",
-            "success",
-        )
-        return redirect(url_for("network.mine", cohort=wave.cohort_id))
-    return render_template("network/survey.html", wave=wave, people=people, answers=answers)
+        if form.validate():
+            services.submit_survey(
+                wave, current_user.id, set(form.knew_before.data), set(form.worked_with.data)
+            )
+            flash(
+                "Thank you. Your answers are saved; you can change them until the survey closes.",
+                "success",
+            )
+            return redirect(url_for("network.mine", cohort=wave.cohort_id))
+        # A person from outside the cohort is a forged request: the page says so, nothing is saved.
+        return render_template("network/survey.html", wave=wave, people=people, form=form), 400
+    return render_template("network/survey.html", wave=wave, people=people, form=form)
 
 
 # Action learning sets (programme managers) ------------------------------------------------------

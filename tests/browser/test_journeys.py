@@ -89,7 +89,7 @@ def test_learner_reads_answers_a_check_completes_lessons_and_reflects(browser, w
 
     # Continues where she left off (she has done the introduction) and reads the lesson.
     expect(page.get_by_text("Continue where you left off")).to_be_visible()
-    page.get_by_role("link", name=re.compile(r"^Continue\b")).click()
+    page.get_by_role("button", name=re.compile(r"^Continue\b")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(first.title)
     expect(page.get_by_role("heading", name="Many bodies, one place")).to_be_visible()
     page.locator(".app-contents").get_by_role("link", name="What makes it a system").click()
@@ -198,7 +198,7 @@ def test_manager_imports_people_reads_the_dashboard_and_network_and_downloads_ex
     expect(page.get_by_role("heading", level=1)).to_have_text("South Yorkshire 2026")
     page.get_by_role("navigation", name="Cohort").get_by_role("link", name="People").click()
     people_before = page.locator("caption").first.inner_text()
-    page.get_by_role("link", name="Import from a spreadsheet").click()
+    page.get_by_role("button", name="Import from a spreadsheet").click()
 
     # A typing mistake in one email address: every problem listed, nothing imported.
     mistaken = [*GOOD_ROWS]
