@@ -187,7 +187,7 @@ def close_wave(cohort_id: int, wave_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/network/surveys/<int:wave_id>", methods=["GET", "POST"])
 @signed_in
-def survey(wave_id: int) -> str | Response:
+def survey(wave_id: int) -> str | Response | tuple[str, int]:
     wave = services.wave_for_learner(current_user.id, wave_id)
     people = [p for p in services.cohort_people(wave.cohort_id) if p.id != current_user.id]
     form = SurveyForm.for_people(people, services.my_answers(wave.id, current_user.id))
