@@ -28,12 +28,18 @@ ENTRIES: list[NavEntry] = [
         "Courses", "learning.courses", ("learning.course", "learning.module", "learning.lesson")
     ),
     NavEntry("My journal", "learning.journal", ("learning.journal",)),
-    NavEntry("My network", "network.mine", ("network.",), rules.can_keep_a_network),
+    # A learner's own network pages only: a cohort's network page is in the Cohorts section.
+    NavEntry(
+        "My network",
+        "network.mine",
+        ("network.mine", "network.connect", "network.survey"),
+        rules.can_keep_a_network,
+    ),
     NavEntry(
         "Cohorts",
         "cohorts.index",
-        ("cohorts.", "oversight."),
-        rules.can_set_up_cohorts,
+        ("cohorts.", "oversight.", "network.cohort", "network.learning_sets", "emails.cohort_"),
+        rules.can_see_cohorts,
     ),
     NavEntry(
         "Erasure requests",

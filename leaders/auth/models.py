@@ -163,10 +163,13 @@ class SignedInUser:
     session_id: str
     session_last_seen_at: datetime
     session_version: int
+    #: Facts features add to the loading query (see auth.sessions.add_user_fact).
+    facts: dict[str, bool]
 
     __slots__ = (
         "active",
         "email",
+        "facts",
         "id",
         "job_title",
         "last_active_at",
@@ -195,7 +198,9 @@ class SignedInUser:
 
     def __init__(self, row: object) -> None:
         for name in self.__slots__:
-            setattr(self, name, getattr(row, name))
+            if name != "facts":
+                setattr(self, name, getattr(row, name))
+        self.facts = {}
 
     @property
     def is_active(self) -> bool:

@@ -48,6 +48,16 @@ def can_set_up_cohorts(user: Any) -> bool:
     return has_role(user, MANAGERS)
 
 
+#: The user fact (auth.sessions.add_user_fact) cohorts adds: a facilitator, organisation lead or
+#: programme manager of at least one cohort.
+STAFFS_A_COHORT = "staffs_a_cohort"
+
+
+def can_see_cohorts(user: Any) -> bool:
+    """The Cohorts section: people who set cohorts up, and the staff of any cohort."""
+    return can_set_up_cohorts(user) or bool(getattr(user, "facts", {}).get(STAFFS_A_COHORT))
+
+
 def can_preview_courses(user: Any) -> bool:
     """Read any course, every module open, without being in a cohort."""
     return has_role(user, MANAGERS)
@@ -71,6 +81,7 @@ def can_keep_a_network(user: Any) -> bool:
 #: The predicates templates may call, by name.
 PREDICATES: dict[str, Callable[[Any], bool]] = {
     "can_set_up_cohorts": can_set_up_cohorts,
+    "can_see_cohorts": can_see_cohorts,
     "can_preview_courses": can_preview_courses,
     "can_review_content": can_review_content,
     "can_administer": can_administer,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, select, update
 
 from leaders import uow
 from leaders.auth.models import SignedInUser, User, UserSession
@@ -22,15 +23,31 @@ USER_AGENT_LENGTH = 200
 #: The longest id `start` makes is 43 characters; anything longer in a cookie is not ours.
 ID_LENGTH = 64
 
-_signed_in_query = (
-    select(*SignedInUser.COLUMNS)
-    .join(UserSession, UserSession.user_id == User.id)
-    .where(
-        UserSession.id == bindparam("sid"),
-        UserSession.ended_at.is_(None),
-        User.active.is_(True),
-    )
-)
+#: Facts about the signed-in user that features above auth add to the one query that loads them
+#: (name → a labelled boolean SQL expression correlated with `user.id`), so that the navigation can
+#: ask "does this person staff a cohort?" without a query of its own.
+_facts: dict[str, ColumnElement[bool]] = {}
+_query_cache: list[Any] = []  # the built query, made once facts are known
+
+
+def add_user_fact(name: str, expression: ColumnElement[bool]) -> None:
+    """Read `expression` with the signed-in user on every request; it is `user.facts[name]`."""
+    _facts[name] = expression.label(f"fact_{name}")
+    _query_cache.clear()
+
+
+def _signed_in_query() -> Select[Any]:
+    if not _query_cache:
+        _query_cache.append(
+            select(*SignedInUser.COLUMNS, *_facts.values())
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(
+                UserSession.id == bindparam("sid"),
+                UserSession.ended_at.is_(None),
+                User.active.is_(True),
+            )
+        )
+    return _query_cache[0]
 
 
 @uow.transactional
@@ -52,8 +69,12 @@ def signed_in_user(session_id: str) -> SignedInUser | None:
     """The active user of this live session, or None (one primary-key query)."""
     if not session_id or len(session_id) > ID_LENGTH:
         return None
-    row = db.session.connection().execute(_signed_in_query, {"sid": session_id}).first()
-    return SignedInUser(row) if row is not None else None
+    row = db.session.connection().execute(_signed_in_query(), {"sid": session_id}).first()
+    if row is None:
+        return None
+    user = SignedInUser(row)
+    user.facts = {name: bool(getattr(row, f"fact_{name}")) for name in _facts}
+    return user
 
 
 @uow.transactional

@@ -115,11 +115,17 @@ def test_public_and_roles_together_is_a_mistake():
         (Role.LEARNER, {"can_keep_a_network"}),
         (
             Role.PROGRAMME_MANAGER,
-            {"can_set_up_cohorts", "can_preview_courses", "can_review_content"},
+            {"can_set_up_cohorts", "can_see_cohorts", "can_preview_courses", "can_review_content"},
         ),
         (
             Role.ADMIN,
-            {"can_set_up_cohorts", "can_preview_courses", "can_review_content", "can_administer"},
+            {
+                "can_set_up_cohorts",
+                "can_see_cohorts",
+                "can_preview_courses",
+                "can_review_content",
+                "can_administer",
+            },
         ),
     ],
 )
