@@ -139,7 +139,7 @@ def test_pagination(render, previous, next_):
     _same(hand, macro)
 
 
-# The dashboard's progress matrix and learner list: hand-written in oversight/_tables.html because
+# The dashboard's at-risk list, progress matrix and learner list: hand-written in oversight/_tables.html because
 # govukTable made the dashboard at 1,000 learners about 2.5 times slower (bench/dashboard.py); the
 # govukTable version of each is kept in tests/fixtures/dashboard_tables_macro.html to compare with.
 DASHBOARD_MACRO_TABLES = (
@@ -191,10 +191,12 @@ def _board():
             0,
         ),
     ]
-    return SimpleNamespace(columns=columns, learners=learners)
+    learners[0].risks = ["Has not signed in <yet>", "Module 2 is overdue"]
+    learners[1].risks = ["Has done nothing for 14 days"]
+    return SimpleNamespace(columns=columns, learners=learners, at_risk=learners)
 
 
-@pytest.mark.parametrize("table", ["progress_matrix", "learner_table"])
+@pytest.mark.parametrize("table", ["progress_matrix", "learner_table", "at_risk_table"])
 def test_dashboard_tables(render, table):
     board = _board()
     call = f"{{{{ {table}(board, '/cohorts/1/learners/') }}}}"
