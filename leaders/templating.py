@@ -29,7 +29,6 @@ SHARED_MACROS: dict[str, tuple[str, ...]] = {
     ),
     "components/charts.html": ("bar_chart", "count_table"),
     "cohorts/_nav.html": ("cohort_nav",),
-    "oversight/_tables.html": ("at_risk_table", "progress_matrix", "learner_table"),
     "learning/_quiz_questions.html": ("quiz_questions",),
     "learning/_quiz.html": ("quiz_block",),
     "learning/_reflection.html": ("reflection_block",),
