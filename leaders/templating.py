@@ -16,6 +16,10 @@ from flask import Flask
 
 #: Template → the macros it provides to every template, under these names.
 SHARED_MACROS: dict[str, tuple[str, ...]] = {
+    # GOV.UK components (govuk-frontend-jinja), called by the templates with no import. First, so
+    # that the shared macro templates below (count_table's govukTable) see them.
+    "govuk_frontend_jinja/components/button/macro.html": ("govukButton",),
+    "govuk_frontend_jinja/components/table/macro.html": ("govukTable",),
     "components/nav.html": ("service_navigation", "breadcrumbs", "pagination"),
     "components/learning.html": (
         "minutes_text",
@@ -25,9 +29,6 @@ SHARED_MACROS: dict[str, tuple[str, ...]] = {
     ),
     "components/charts.html": ("bar_chart", "count_table"),
     "cohorts/_nav.html": ("cohort_nav",),
-    # GOV.UK components (govuk-frontend-jinja), called by the templates with no import.
-    "govuk_frontend_jinja/components/button/macro.html": ("govukButton",),
-    "govuk_frontend_jinja/components/table/macro.html": ("govukTable",),
     "learning/_quiz_questions.html": ("quiz_questions",),
     "learning/_quiz.html": ("quiz_block",),
     "learning/_reflection.html": ("reflection_block",),

@@ -10,10 +10,14 @@ runs of whitespace treated as one space.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
 
 import html5lib
 import pytest
 from flask import render_template_string
+from markupsafe import Markup
 
 SERVICE_NAVIGATION = "govuk_frontend_jinja/components/service-navigation/macro.html"
 BREADCRUMBS = "govuk_frontend_jinja/components/breadcrumbs/macro.html"
@@ -132,4 +136,87 @@ def test_pagination(render, previous, next_):
             "next": link(next_, "Next"),
         },
     )
+    _same(hand, macro)
+
+
+# The dashboard's at-risk list, progress matrix and learner list: hand-written inline in
+# oversight/dashboard.html (between `{# hand-written: name #}` and `{# end: name #}`) because govukTable
+# made the dashboard at 1,000 learners about 2.5 times slower (bench/dashboard.py); the govukTable
+# version of each is kept in tests/fixtures/dashboard_tables_macro.html to compare with.
+ROOT = Path(__file__).parent.parent
+DASHBOARD = (ROOT / "leaders" / "templates" / "oversight" / "dashboard.html").read_text()
+DASHBOARD_MACRO_TABLES = (
+    Path(__file__).parent / "fixtures" / "dashboard_tables_macro.html"
+).read_text()
+
+
+def _hand_written(name: str) -> str:
+    match = re.search(
+        r"\{# hand-written: " + name + r" #\}\n(.*?)\n\{# end: " + name + r" #\}", DASHBOARD, re.S
+    )
+    assert match, f"dashboard.html has no hand-written {name}"
+    return match[1]
+
+
+def _board():
+    from leaders.organisations.models import Sector
+    from leaders.oversight.dashboard import Cell
+
+    def person(user_id, name, organisation, sector, place, last_active_at):
+        return SimpleNamespace(
+            user_id=user_id,
+            name=name,
+            organisation=organisation,
+            sector=sector,
+            place=place,
+            last_active_at=last_active_at,
+        )
+
+    def row(person, cells, percent, attended, held):
+        return SimpleNamespace(
+            person=person,
+            cells=cells,
+            cells_html=Markup("").join(c.html for c in cells),
+            percent=percent,
+            attended=attended,
+            held=held,
+        )
+
+    columns = [
+        SimpleNamespace(module=SimpleNamespace(title="Why place <matters> & how")),
+        SimpleNamespace(module=SimpleNamespace(title="Partners")),
+    ]
+    learners = [
+        row(
+            person(7, "Ann <b>O'Hara</b>", "Barnsley & Co", list(Sector)[1].value, "Leeds", None),
+            [Cell(3, 3, "completed", False), Cell(1, 4, "in-progress", True)],
+            57,
+            2,
+            3,
+        ),
+        row(
+            person(9, "Bo", None, None, None, datetime(2026, 3, 2, 10, 0, tzinfo=UTC)),
+            [Cell(0, 3, "not-started", False), Cell(0, 4, "not-open", False)],
+            0,
+            0,
+            0,
+        ),
+    ]
+    learners[0].risks = ["Has not signed in <yet>", "Module 2 is overdue"]
+    learners[1].risks = ["Has done nothing for 14 days"]
+    return SimpleNamespace(columns=columns, learners=learners, at_risk=learners)
+
+
+@pytest.mark.parametrize("table", ["progress_matrix", "learner_table", "at_risk_table"])
+def test_dashboard_tables(render, table):
+    board = _board()
+    url = "/cohorts/1/learners/"
+    hand = render(_hand_written(table), board=board, learner_url=url)
+    macro = render(
+        DASHBOARD_MACRO_TABLES + f"{{{{ {table}(board, learner_url) }}}}",
+        board=board,
+        learner_url=url,
+    )
+    assert "Ann &lt;b&gt;O&#39;Hara&lt;/b&gt;" in hand
+    assert 'href="/cohorts/1/learners/9"' in hand
     _same(hand, macro)

@@ -15,8 +15,9 @@ from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import enrolment, import_plan, services
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.cohorts.blueprint import bp
-from leaders.cohorts.forms import ConfirmImportForm, DueDatesForm, ImportForm
+from leaders.cohorts.forms import DueDatesForm, ImportForm
 from leaders.cohorts.models import CohortRole
+from leaders.cohorts.table_forms import ConfirmImportForm
 from leaders.filters import plural
 
 #: Problems listed one by one in the error summary; the table below the form lists them all.

@@ -30,8 +30,9 @@ from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import enrolment_views, services, sessions  # noqa: F401
 from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
 from leaders.cohorts.blueprint import bp
-from leaders.cohorts.forms import CohortForm, InviteForm, RegisterForm, ScheduleForm, SessionForm
+from leaders.cohorts.forms import CohortForm, InviteForm, SessionForm
 from leaders.cohorts.models import CohortRole, SessionKind
+from leaders.cohorts.table_forms import RegisterForm, ScheduleForm
 from leaders.extensions import db
 from leaders.filters import UK
 from leaders.organisations.models import Organisation
