@@ -90,3 +90,16 @@ def plan_field(source: TestResponse | str) -> str:
     value = page(source).one("input", name="plan").get("value")
     assert value, "the confirmation form's plan field is empty"
     return value
+
+
+def sent_emails(app) -> list[dict]:
+    """The emails written to the development outbox (MAIL_OUTBOX_DIR), oldest first."""
+    import json
+    from pathlib import Path
+
+    folder = Path(app.config["MAIL_OUTBOX_DIR"])
+    return (
+        [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+        if folder.exists()
+        else []
+    )

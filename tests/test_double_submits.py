@@ -3,9 +3,7 @@ and the page says what happened."""
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,21 +17,12 @@ from leaders.privacy.models import ErasureRequest
 from tests.cohorts.conftest import Cast
 from tests.conftest import sign_in
 from tests.factories import make_user
-from tests.helpers import form_token, plan_field, text_of
+from tests.helpers import form_token, plan_field, sent_emails, text_of
 
 
 @pytest.fixture
 def app_overrides(tmp_path):
     return {"MAIL_OUTBOX_DIR": str(tmp_path / "outbox")}
-
-
-def _sent(app) -> list[dict]:
-    folder = Path(app.config["MAIL_OUTBOX_DIR"])
-    return (
-        [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
-        if folder.exists()
-        else []
-    )
 
 
 def _count(model) -> int:
@@ -154,7 +143,7 @@ def test_resending_to_someone_with_a_password_is_refused_and_sends_nothing(app):
     )
     assert response.status_code == 403
     assert "Ann Council has already set a password" in text_of(response)
-    assert _sent(app) == []
+    assert sent_emails(app) == []
     invited = make_user(name="Ivy Invited", password=None)
     db.session.add(CohortMember(cohort_id=cast.cohort.id, user_id=invited.id, role="learner"))
     db.session.commit()
@@ -162,7 +151,7 @@ def test_resending_to_someone_with_a_password_is_refused_and_sends_nothing(app):
         f"/cohorts/{cast.cohort.id}/people/{invited.id}/resend", data={"csrf_token": token}
     )
     assert ok.status_code == 302
-    assert [m["to"] for m in _sent(app)] == [invited.email]
+    assert [m["to"] for m in sent_emails(app)] == [invited.email]
 
 
 def test_asking_for_erasure_twice_or_at_once_makes_one_request(app, learner):

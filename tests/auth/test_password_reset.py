@@ -1,4 +1,3 @@
-import json
 import re
 import time
 
@@ -8,7 +7,7 @@ from itsdangerous import URLSafeTimedSerializer
 from leaders.auth import tokens
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
-from tests.helpers import form_token, text_of
+from tests.helpers import form_token, sent_emails, text_of
 
 NEW_PASSWORD = "a-brand-new-harbour-lantern"
 
@@ -16,17 +15,6 @@ NEW_PASSWORD = "a-brand-new-harbour-lantern"
 @pytest.fixture
 def app_overrides(tmp_path):
     return {"MAIL_OUTBOX_DIR": str(tmp_path / "outbox")}
-
-
-def _sent(app) -> list[dict]:
-    from pathlib import Path
-
-    folder = Path(app.config["MAIL_OUTBOX_DIR"])
-    return (
-        [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
-        if folder.exists()
-        else []
-    )
 
 
 def _request_reset(client, email):
@@ -52,7 +40,7 @@ def _set_password(client, path, password=NEW_PASSWORD, confirm=None):
 def test_reset_emails_a_link_that_sets_a_new_password(client, learner, app):
     response = _request_reset(client, learner.email)
     assert "Check your email" in text_of(response)
-    [message] = _sent(app)
+    [message] = sent_emails(app)
     assert message["to"] == learner.email
     assert message["html"]
     assert message["text"]
@@ -66,12 +54,12 @@ def test_reset_emails_a_link_that_sets_a_new_password(client, learner, app):
 def test_unknown_email_looks_the_same_and_sends_nothing(client, app):
     response = _request_reset(client, "nobody@example.org")
     assert "Check your email" in text_of(response)
-    assert _sent(app) == []
+    assert sent_emails(app) == []
 
 
 def test_reset_link_is_single_use(client, learner, app):
     _request_reset(client, learner.email)
-    path = _link_path(_sent(app)[0])
+    path = _link_path(sent_emails(app)[0])
     assert _set_password(client, path).status_code == 302
     again = client.get(path)
     assert again.status_code == 400
@@ -106,7 +94,7 @@ def test_invitation_token_cannot_reset_a_password(client, learner, app):
 
 def test_reset_ends_other_sessions(learner_client, client, learner, app):
     _request_reset(learner_client, learner.email)
-    path = _link_path(_sent(app)[0])
+    path = _link_path(sent_emails(app)[0])
     _set_password(learner_client, path)
     assert learner_client.get("/home").status_code == 302
 
@@ -124,7 +112,7 @@ def test_reset_ends_other_sessions(learner_client, client, learner, app):
 )
 def test_weak_passwords_are_refused(client, learner, app, password, message):
     _request_reset(client, learner.email)
-    response = _set_password(client, _link_path(_sent(app)[0]), password)
+    response = _set_password(client, _link_path(sent_emails(app)[0]), password)
     assert response.status_code == 200
     assert message in text_of(response)
     assert "There is a problem" in text_of(response)
@@ -133,6 +121,6 @@ def test_weak_passwords_are_refused(client, learner, app, password, message):
 def test_passwords_must_match(client, learner, app):
     _request_reset(client, learner.email)
     response = _set_password(
-        client, _link_path(_sent(app)[0]), NEW_PASSWORD, "something-else-entirely"
+        client, _link_path(sent_emails(app)[0]), NEW_PASSWORD, "something-else-entirely"
     )
     assert "The passwords do not match" in text_of(response)

@@ -1,8 +1,6 @@
 """Late joiners, the sign-in grace period, a manager's due-date offset, and who the dashboard counts."""
 
-import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +13,7 @@ from leaders.privacy.models import ErasureRequest
 from leaders.timeutil import uk_today, utcnow
 from tests.conftest import sign_in
 from tests.factories import enrol, make_user
-from tests.helpers import form_token, text_of
+from tests.helpers import form_token, sent_emails, text_of
 
 FIRST_STEPS = "sample-course/first-steps"
 GRACE_DAYS = 5
@@ -51,11 +49,6 @@ def _at_risk_rows(body: str) -> str:
     return body.split("Progress by module")[0].rsplit("At risk", 1)[1]
 
 
-def _sent(app):
-    folder = Path(app.config["MAIL_OUTBOX_DIR"])
-    return [json.loads(p.read_text()) for p in folder.glob("*.json")] if folder.exists() else []
-
-
 def test_a_learner_added_minutes_ago_is_not_at_risk(cast, as_user, app):
     """The old false alarm: 'not signed in yet; 1 module past due' minutes after the invitation."""
     _schedule(cast, opened_days_ago=60, due_days_ago=30)
@@ -80,7 +73,7 @@ def test_a_learner_added_minutes_ago_is_not_at_risk(cast, as_user, app):
 
     sent = send_reminders(get_catalogue())
     assert sent.at_risk == 3
-    assert newcomer.email not in {m["to"] for m in _sent(app)}
+    assert newcomer.email not in {m["to"] for m in sent_emails(app)}
 
 
 def test_a_late_joiner_has_as_long_as_everyone_else(cast, as_user):

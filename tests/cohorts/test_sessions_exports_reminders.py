@@ -2,9 +2,7 @@
 
 import csv
 import io
-import json
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -15,21 +13,12 @@ from leaders.extensions import db
 from leaders.learning.models import LessonProgress
 from leaders.timeutil import uk_today, utcnow
 from tests.conftest import sign_in
-from tests.helpers import form_token, text_of
+from tests.helpers import form_token, sent_emails, text_of
 
 
 @pytest.fixture
 def app_overrides(tmp_path):
     return {"MAIL_OUTBOX_DIR": str(tmp_path / "outbox")}
-
-
-def _sent(app):
-    folder = Path(app.config["MAIL_OUTBOX_DIR"])
-    return (
-        [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
-        if folder.exists()
-        else []
-    )
 
 
 def test_manager_sets_up_a_cohort(app, as_user):
@@ -188,7 +177,7 @@ def test_reminders_are_sent_once_a_week_with_a_plain_text_part(cast, app, runner
     db.session.commit()
     first = runner.invoke(args=["send-reminders"])
     assert first.exit_code == 0, first.output
-    sent = _sent(app)
+    sent = sent_emails(app)
     to = sorted(m["to"] for m in sent)
     assert to == sorted(
         [p.email for p in cast.learners] + [cast.manager.email]
@@ -197,7 +186,7 @@ def test_reminders_are_sent_once_a_week_with_a_plain_text_part(cast, app, runner
     assert any("weekly digest" in m["subject"] for m in sent)
     again = runner.invoke(args=["send-reminders"])
     assert again.exit_code == 0
-    assert len(_sent(app)) == len(sent)
+    assert len(sent_emails(app)) == len(sent)
     assert db.session.scalar(select(func.count()).select_from(ReminderLog)) == len(sent)
 
 
@@ -217,7 +206,7 @@ def test_invitation_link_sets_a_password_and_signs_in(cast, as_user, app, client
         },
     )
     assert response.status_code == 302
-    [message] = _sent(app)
+    [message] = sent_emails(app)
     link = message["text"].split("http://localhost")[1].split()[0]
     manager.post("/sign-out", data={"csrf_token": form_token(manager.get("/home"))})
     page = client.get(link)
