@@ -58,7 +58,8 @@ def _answer(page, quiz, *, right: bool) -> None:
     for question in quiz.questions:
         first = f"app-quiz-{quiz.id}-q{question.index}"
         for index, option in enumerate(question.options):
-            box = page.locator(f"#{first}" if index == 0 else f"#{first}-{index}")
+            # The GOV.UK macros' ids: the first option has the question's id, then -2, -3, …
+            box = page.locator(f"#{first}" if index == 0 else f"#{first}-{index + 1}")
             if right:
                 box.set_checked(option.correct)
             elif not option.correct:
