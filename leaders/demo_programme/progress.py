@@ -62,16 +62,7 @@ def add_progress(rng, user, course, schedule, today, now, position, cohort_id) -
             )
             if kind == "drifted":
                 when = min(when, last_active)
-            db.session.add(
-                LessonProgress(
-                    user_id=user.id,
-                    lesson_key=lesson.key,
-                    first_viewed_at=when,
-                    last_viewed_at=when,
-                    completed_at=when,
-                    version_completed=lesson.version,
-                )
-            )
+            db.session.add(_completed(user.id, lesson, when))
             for quiz in lesson.quizzes:
                 total = len(quiz.questions)
                 first_score = max(0, total - rng.randint(1, 3))
@@ -112,13 +103,16 @@ def add_demo_learner_progress(user, course, now) -> None:
     """The demo learner has finished the introduction, so "continue" points at module 1."""
     for lesson in course.modules[0].lessons:
         when = now - timedelta(days=3)
-        db.session.add(
-            LessonProgress(
-                user_id=user.id,
-                lesson_key=lesson.key,
-                first_viewed_at=when,
-                last_viewed_at=when,
-                completed_at=when,
-                version_completed=lesson.version,
-            )
-        )
+        db.session.add(_completed(user.id, lesson, when))
+
+
+def _completed(user_id: int, lesson, when: datetime) -> LessonProgress:
+    """A lesson first opened and completed at `when`, in its current version."""
+    return LessonProgress(
+        user_id=user_id,
+        lesson_key=lesson.key,
+        first_viewed_at=when,
+        last_viewed_at=when,
+        completed_at=when,
+        version_completed=lesson.version,
+    )
