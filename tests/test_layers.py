@@ -44,6 +44,7 @@ PLUMBING = {
     "uow",
     "personal_data",
     "navigation",
+    "tables",
     "outbox",  # a package: the email outbox and its job queue (models, jobs, tasks)
 }
 FEATURES = [

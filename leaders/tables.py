@@ -1,0 +1,208 @@
+"""The state of a table in the address: sort column and direction, search, filters and page.
+
+Every large table (dashboard matrix and at-risk list, People, the audit log, the admin user list)
+reads its state with `TableState.read`, so a filtered, sorted view is a URL that can be bookmarked
+and shared, works without JavaScript, and an export can be given the same arguments.
+
+The view decides which columns sort and which filters exist; unknown values are ignored (a stale
+bookmark shows the default view, never an error), and the page number is clamped to the pages there
+are. Sorting and filtering happen server-side: in SQL where the service can, or over the rows it
+already built (a cohort holds at most a few hundred learners) with `sort_rows`.
+
+`components/table.html` draws the sortable header cells (`aria-sort`, a link that toggles the
+direction) and the pager from this state.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, TypeVar
+
+from werkzeug.datastructures import MultiDict
+
+T = TypeVar("T")
+
+#: Rows on one page: past this, a table is paged.
+PER_PAGE = 100
+ASCENDING = "asc"
+DESCENDING = "desc"
+
+
+@dataclass(frozen=True)
+class TableState:
+    """What the address asks of one table. Immutable: `with_` makes the state for a link."""
+
+    sort: str
+    direction: str = ASCENDING
+    q: str = ""
+    filters: Mapping[str, str] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = PER_PAGE
+    #: The argument names for this table; a page with two tables gives one a prefix.
+    prefix: str = ""
+
+    @classmethod
+    def read(
+        cls,
+        args: MultiDict[str, str] | Mapping[str, str],
+        *,
+        sorts: Iterable[str],
+        default_sort: str,
+        filters: Iterable[str] = (),
+        default_direction: str = ASCENDING,
+        per_page: int = PER_PAGE,
+        prefix: str = "",
+    ) -> TableState:
+        """The state `args` asks for, keeping only the sort columns and filters the view offers."""
+        sorts = set(sorts)
+        sort = args.get(prefix + "sort", "") or default_sort
+        if sort not in sorts:
+            sort = default_sort
+        direction = args.get(prefix + "dir", "") or default_direction
+        if direction not in (ASCENDING, DESCENDING):
+            direction = default_direction
+        chosen = {}
+        for name in filters:
+            value = (args.get(prefix + name) or "").strip()
+            if value:
+                chosen[name] = value
+        try:
+            page = max(1, int(args.get(prefix + "page", "1") or "1"))
+        except ValueError:
+            page = 1
+        return cls(
+            sort=sort,
+            direction=direction,
+            q=(args.get(prefix + "q") or "").strip(),
+            filters=chosen,
+            page=page,
+            per_page=per_page,
+            prefix=prefix,
+        )
+
+    @property
+    def descending(self) -> bool:
+        return self.direction == DESCENDING
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a search or filter narrows the rows (the page says so, and offers to clear it)."""
+        return bool(self.q or self.filters)
+
+    def aria_sort(self, column: str) -> str:
+        """The header cell's `aria-sort`: only the sorted column says a direction."""
+        if column != self.sort:
+            return "none"
+        return "descending" if self.descending else "ascending"
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """This state as query arguments (defaults left out), with `changes` applied.
+
+        Changing the sort, search or a filter goes back to page 1, so a link never lands on a page
+        that no longer exists.
+        """
+        state = self
+        if changes:
+            if "page" not in changes:
+                changes["page"] = 1
+            filters = dict(self.filters)
+            for name in list(changes):
+                if name not in ("sort", "direction", "q", "page"):
+                    value = changes.pop(name)
+                    if value:
+                        filters[name] = str(value)
+                    else:
+                        filters.pop(name, None)
+            state = replace(self, filters=filters, **changes)
+        out = {state.prefix + name: value for name, value in state.filters.items()}
+        out[state.prefix + "sort"] = state.sort
+        out[state.prefix + "dir"] = state.direction
+        if state.q:
+            out[state.prefix + "q"] = state.q
+        if state.page > 1:
+            out[state.prefix + "page"] = str(state.page)
+        return out
+
+    def sort_args(self, column: str) -> dict[str, str]:
+        """The arguments of the link on a column's heading: sorts by it, or reverses it if sorted."""
+        if column == self.sort:
+            direction = ASCENDING if self.descending else DESCENDING
+        else:
+            direction = ASCENDING
+        return self.args(sort=column, direction=direction)
+
+    def page_args(self, page: int) -> dict[str, str]:
+        return self.args(page=page, sort=self.sort, direction=self.direction)
+
+    def paged(self, rows: Sequence[T]) -> Page[T]:
+        """One page of `rows` (already filtered and sorted), with the page clamped to those there are."""
+        return Page.of(self, rows)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a table's rows and what the pager needs to say about it."""
+
+    rows: Sequence[T]
+    number: int
+    pages: int
+    total: int
+    first: int  # 1-based position of the first row shown, 0 when there are none
+    last: int
+    state: TableState
+
+    @classmethod
+    def of(cls, state: TableState, rows: Sequence[T], total: int | None = None) -> Page[T]:
+        """`rows` is every row, or (with `total`) just this page's rows fetched by the service."""
+        count = len(rows) if total is None else total
+        pages = max(1, math.ceil(count / state.per_page))
+        number = min(state.page, pages)
+        start = (number - 1) * state.per_page
+        shown = rows[start : start + state.per_page] if total is None else rows
+        return cls(
+            rows=shown,
+            number=number,
+            pages=pages,
+            total=count,
+            first=start + 1 if count else 0,
+            last=start + len(shown),
+            state=replace(state, page=number),
+        )
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+def sort_rows(
+    rows: Iterable[T], state: TableState, keys: Mapping[str, Callable[[T], Any]]
+) -> list[T]:
+    """`rows` sorted by the state's column; `None` values last in either direction, ties stable.
+
+    `keys[column]` gives a row's value for that column. Strings compare without case.
+    """
+    key = keys[state.sort]
+
+    def value(row: T) -> tuple[bool, Any]:
+        v = key(row)
+        if isinstance(v, str):
+            v = v.casefold()
+        return (v is None, v)
+
+    present = [r for r in rows if key(r) is not None]
+    absent = [r for r in rows if key(r) is None]
+    present.sort(key=value, reverse=state.descending)
+    return present + absent
+
+
+def matches(query: str, *texts: str | None) -> bool:
+    """Whether every word of a search appears, without case, in one of `texts` (name, email…)."""
+    words = query.casefold().split()
+    haystack = " ".join(t.casefold() for t in texts if t)
+    return all(word in haystack for word in words)

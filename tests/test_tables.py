@@ -1,0 +1,77 @@
+"""leaders.tables: a table's state read from the address, the links it makes, sorting and paging."""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import MultiDict
+
+from leaders.tables import TableState, matches, sort_rows
+
+SORTS = ("name", "done")
+
+
+def read(**args: str) -> TableState:
+    return TableState.read(
+        MultiDict(args), sorts=SORTS, default_sort="name", filters=("organisation", "status")
+    )
+
+
+def test_unknown_sort_direction_and_page_fall_back_to_the_default_view() -> None:
+    state = read(sort="password_hash", dir="sideways", page="banana", status="", other="x")
+    assert (state.sort, state.direction, state.page, dict(state.filters)) == ("name", "asc", 1, {})
+    assert not state.filtered
+
+
+def test_filters_search_and_sort_are_kept_in_every_link_and_changing_them_goes_to_page_one() -> (
+    None
+):
+    state = read(sort="done", dir="desc", q=" ada ", organisation="7", page="3")
+    assert state.q == "ada"
+    assert state.filtered
+    assert state.aria_sort("done") == "descending"
+    assert state.aria_sort("name") == "none"
+    assert state.sort_args("done") == {
+        "organisation": "7",
+        "sort": "done",
+        "dir": "asc",
+        "q": "ada",
+    }
+    assert state.sort_args("name")["dir"] == "asc"
+    assert state.page_args(2) == {
+        "organisation": "7",
+        "sort": "done",
+        "dir": "desc",
+        "q": "ada",
+        "page": "2",
+    }
+    assert state.args(organisation="") == {"sort": "done", "dir": "desc", "q": "ada"}
+
+
+def test_pages_are_clamped_and_say_which_rows_they_hold() -> None:
+    state = TableState.read(
+        MultiDict({"page": "9"}), sorts=SORTS, default_sort="name", per_page=100
+    )
+    page = state.paged(list(range(250)))
+    assert (page.number, page.pages, page.first, page.last, page.total) == (3, 3, 201, 250, 250)
+    assert list(page.rows) == list(range(200, 250))
+    assert page.next is None
+    assert page.previous == 2
+    empty = state.paged([])
+    assert (empty.number, empty.pages, empty.first, empty.last) == (1, 1, 0, 0)
+
+
+def test_sort_rows_puts_missing_values_last_either_way_and_ignores_case() -> None:
+    rows = [("bea", 2), ("Ada", None), ("cy", 5)]
+    keys = {"name": lambda r: r[0], "done": lambda r: r[1]}
+    assert [r[0] for r in sort_rows(rows, read(sort="name"), keys)] == ["Ada", "bea", "cy"]
+    assert [r[0] for r in sort_rows(rows, read(sort="done", dir="desc"), keys)] == [
+        "cy",
+        "bea",
+        "Ada",
+    ]
+    assert [r[0] for r in sort_rows(rows, read(sort="done"), keys)] == ["bea", "cy", "Ada"]
+
+
+def test_search_needs_every_word_somewhere() -> None:
+    assert matches("ada love", "Ada Lovelace", "ada@example.org")
+    assert not matches("ada grace", "Ada Lovelace", "ada@example.org")
+    assert matches("", "anyone")
