@@ -52,8 +52,12 @@ class User(UserMixin, Model):
     email_key: Mapped[str] = mapped_column(String(254), server_default="")
     name: Mapped[str] = mapped_column(String(200))
     job_title: Mapped[str] = mapped_column(String(200), default="")
-    #: None until the person sets a password (for example from an invitation).
+    #: None until the person sets a password (for example from an invitation). Someone who signs in
+    #: only through their organisation's identity provider never has one.
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: When the person took up their account (set a password, or first signed in through their
+    #: organisation). None: still "invited". Its own state, not "has no password".
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     role: Mapped[str] = mapped_column(String(32), default=Role.LEARNER.value)
     #: Inactive accounts cannot sign in.
     active: Mapped[bool] = mapped_column(default=True)
@@ -78,6 +82,22 @@ class User(UserMixin, Model):
     def _keep_email_key(self, _key: str, email: str) -> str:
         self.email_key = email_key(email)
         return email
+
+    @validates("password_hash")
+    def _join_on_password(self, _key: str, password_hash: str | None) -> str | None:
+        if password_hash is not None:
+            self.mark_joined()
+        return password_hash
+
+    def mark_joined(self) -> None:
+        """The person has taken up their account: they are no longer "invited"."""
+        if self.joined_at is None:
+            self.joined_at = utcnow()
+
+    @property
+    def is_invited(self) -> bool:
+        """Invited and not yet joined (an open account only: a closed one is neither)."""
+        return self.active and self.joined_at is None
 
     @property
     def is_active(self) -> bool:

@@ -44,7 +44,7 @@ class Action(StrEnum):
 class Step:
     row: Row
     action: Action
-    #: Sent an invitation: a new account, or an existing one whose password was never set.
+    #: Sent an invitation: a new account, or an existing one not yet taken up (still "invited").
     invite: bool
 
 
@@ -144,9 +144,9 @@ def plan(pending: PendingImport) -> Plan:
     """Each row's step, from who already has an account and who is already in the cohort."""
     rows = [Row(**r) for r in pending.rows]
     accounts = {
-        key: (user_id, has_password)
-        for user_id, key, has_password in db.session.execute(
-            select(User.id, User.email_key, User.password_hash.is_not(None)).where(
+        key: (user_id, joined)
+        for user_id, key, joined in db.session.execute(
+            select(User.id, User.email_key, User.joined_at.is_not(None)).where(
                 User.email_key.in_({email_key(r.email) for r in rows})
             )
         )
@@ -164,9 +164,9 @@ def plan(pending: PendingImport) -> Plan:
         if account is None:
             steps.append(Step(row, Action.CREATE, invite=True))
             continue
-        user_id, has_password = account
+        user_id, joined = account
         if user_id not in members:
-            steps.append(Step(row, Action.ADD, invite=not has_password))
+            steps.append(Step(row, Action.ADD, invite=not joined))
         elif members[user_id] != row.role:
             steps.append(Step(row, Action.CHANGE_ROLE, invite=False))
         else:

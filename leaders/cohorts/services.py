@@ -129,7 +129,7 @@ class Person:
     organisation: str | None
     sector: str | None
     place: str | None
-    has_password: bool
+    joined: bool
     last_sign_in_at: datetime | None
     last_active_at: datetime | None
     #: When they joined this cohort, and the due-date offset a manager set for them (if any).
@@ -163,7 +163,7 @@ def people(
             Organisation.name,
             Organisation.sector,
             Place.name,
-            User.password_hash.is_not(None),
+            User.joined_at.is_not(None),
             User.last_sign_in_at,
             User.last_active_at,
             CohortMember.added_at,
@@ -195,7 +195,7 @@ def people(
             organisation,
             sector,
             place,
-            bool(has_password),
+            bool(account_joined),
             last_sign_in_at,
             last_active_at,
             joined_at,
@@ -211,7 +211,7 @@ def people(
             organisation,
             sector,
             place,
-            has_password,
+            account_joined,
             last_sign_in_at,
             last_active_at,
             joined_at,
@@ -265,7 +265,7 @@ def add_person(
         index_elements=["cohort_id", "user_id"], set_={"role": stmt.excluded.role}
     )
     db.session.execute(stmt)
-    return user, user.password_hash is None
+    return user, user.joined_at is None
 
 
 @dataclass(frozen=True)
@@ -319,10 +319,10 @@ def why_not_invite(user: User) -> str | None:
     """Why this person cannot be sent an invitation (they can sign in already, or are erased)."""
     if not user.active:
         return f"{user.name}'s account is closed, so no invitation can be sent."
-    if user.password_hash is not None:
+    if user.joined_at is not None:
         return (
-            f"{user.name} has already set a password, so there is no invitation to resend. They "
-            "can sign in, or reset their password from the sign-in page."
+            f"{user.name} has already taken up their account, so there is no invitation to resend. "
+            "They can sign in, or reset their password from the sign-in page."
         )
     return None
 
