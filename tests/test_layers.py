@@ -45,6 +45,7 @@ PLUMBING = {
     "personal_data",
     "navigation",
     "tables",
+    "pdf",
     "outbox",  # a package: the email outbox and its job queue (models, jobs, tasks)
 }
 FEATURES = [
