@@ -13,32 +13,40 @@ Figures networkx has (density, components, betweenness) come from networkx. Defi
 - An **isolate** is someone with no tie outside their own organisation: no ties at all, or ties
   only with colleagues. That is the group the programme exists to connect.
 - **Brokers** are the (at most) five people with the highest betweenness centrality (normalised,
-  unweighted shortest paths), ties broken by name; people with a score of 0 are never listed.
-  Betweenness costs about one breadth-first search per source person, so its work is counted as
-  sources x (4 x people + ties) (each person visited costs networkx about four times a tie). It is
-  exact while that is at most `BETWEENNESS_WORK_LIMIT` for every person as a source (about 0.6 s
-  on a 2-core machine: any cohort of 60, 150 people with 12,000 ties, 300 with 5,000). Above that
-  it is estimated from a fixed, seeded sample of source people sized to the same work (142 for
-  1,000 people and 10,000 ties), so that network is measured in about half a second, and the
-  same every time. The estimate is rough where many people have nearly the same score: on four
-  evenly knit synthetic networks of that size the five it named were all in the exact top 6%
-  (most in the top 1%), but not always the exact top five. `NetworkMetrics.betweenness_sample`
+  unweighted shortest paths, as networkx defines it), ties broken by name; people with a score of
+  0 are never listed. Each broker also carries **Burt's constraint** (0 to 1; low means their ties
+  reach into parts of the network that are not tied to each other: a structural hole they span).
+- Betweenness and constraint come from **igraph** (C), not networkx: on a programme of 10,000
+  people and 100,000 ties networkx needs minutes for exact betweenness and igraph about 10 s, with
+  constraint in 0.03 s (measured on this 2-core machine, loaded). rustworkx was measured too: its
+  exact betweenness took longer than igraph's, and it has neither sampled sources nor constraint.
+  tests/network/test_metrics_igraph.py checks that both agree with networkx on small graphs.
+  Betweenness costs about one breadth-first search per source person, counted as
+  sources x (4 x people + ties). It is exact while that is at most `BETWEENNESS_WORK_LIMIT` for
+  every person as a source (any cohort; a programme of 1,000 people and 10,000 ties). Above that it
+  is estimated from a fixed, seeded sample of source people sized to the same work (about 280 for
+  10,000 people and 100,000 ties): the same sources networkx's `betweenness_centrality(k=…, seed=…)`
+  would draw, scaled as networkx scales them, so the estimate is the same every time.
+  `bench/network.py` states its error against the exact figure. `NetworkMetrics.betweenness_sample`
   says which happened, so a page can say "estimated".
 """
 
 from __future__ import annotations
 
+import math
+import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-import networkx as nx
+import igraph
 
 from leaders.network.graph import Person, Tie, build_graph, tie_key
 
 #: Work (sources x (4 x people + ties)) up to which betweenness is exact; above it, the estimate's.
-BETWEENNESS_WORK_LIMIT = 2_000_000
+#: About 0.4 s of igraph on a 2-core machine.
+BETWEENNESS_WORK_LIMIT = 40_000_000
 #: How many brokers to list.
 BROKER_COUNT = 5
 #: Seed for the sampled betweenness estimate, so the estimate is stable between page loads.
@@ -89,6 +97,8 @@ class Broker:
     id: int
     name: str
     score: float
+    #: Burt's constraint, 0 to 1: low when their contacts are not tied to each other.
+    constraint: float | None = None
 
 
 @dataclass(frozen=True)
@@ -144,63 +154,118 @@ def _sector_relation(a: str | None, b: str | None) -> bool | None:
     return a != b
 
 
-def _betweenness(graph: nx.Graph) -> tuple[dict[int, float], int | None]:
-    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+@dataclass(frozen=True)
+class FastGraph:
+    """The network as the figures need it: people in id order, each pair with a tie once, in igraph.
+
+    The same nodes and edges as `build_graph` (self-ties and ties to people not in the network
+    left out), without building a networkx graph: at 10,000 people and 100,000 ties that took
+    half of the time the figures need.
+    """
+
+    people: Sequence[Person]
+    keys: Sequence[tuple[int, int]]
+    graph: igraph.Graph
+
+    @property
+    def order(self) -> list[int]:
+        return [p.id for p in self.people]
+
+
+def fast_graph(people: Iterable[Person], ties: Iterable[Tie]) -> FastGraph:
+    by_id = {p.id: p for p in people}
+    ordered = [by_id[i] for i in sorted(by_id)]
+    keys = sorted({tie_key(t.a, t.b) for t in ties if t.a != t.b and t.a in by_id and t.b in by_id})
+    position = {p.id: i for i, p in enumerate(ordered)}
+    graph = igraph.Graph(n=len(ordered), edges=[(position[a], position[b]) for a, b in keys])
+    return FastGraph(ordered, keys, graph)
+
+
+def _betweenness(fast: FastGraph) -> tuple[dict[int, float], int | None]:
+    """Normalised betweenness as networkx defines it: exact, or from a seeded sample of sources."""
+    order = fast.order
+    nodes, edges = len(order), len(fast.keys)
+    if nodes < 3:
+        return dict.fromkeys(order, 0.0), None
     per_source = 4 * nodes + edges
     if nodes * per_source <= BETWEENNESS_WORK_LIMIT:
-        return nx.betweenness_centrality(graph), None
+        raw = fast.graph.betweenness(directed=False)
+        scale = 2 / ((nodes - 1) * (nodes - 2))
+        return {node: raw[i] * scale for i, node in enumerate(order)}, None
     sample = min(nodes, max(50, BETWEENNESS_WORK_LIMIT // per_source))
-    return nx.betweenness_centrality(graph, k=sample, seed=BETWEENNESS_SEED), sample
+    # The sources networkx would draw for k=sample, seed=BETWEENNESS_SEED (in node order).
+    chosen = random.Random(BETWEENNESS_SEED).sample(range(nodes), sample)
+    raw = fast.graph.betweenness(directed=False, sources=chosen)
+    # networkx's rescaling when sampling without endpoints: a source is never on its own paths.
+    as_source = set(chosen)
+    scale_source = 2 / ((sample - 1) * (nodes - 2)) if sample > 1 else 0.0
+    scale_other = 2 / (sample * (nodes - 2))
+    return {
+        node: raw[i] * (scale_source if i in as_source else scale_other)
+        for i, node in enumerate(order)
+    }, sample
 
 
-def _brokers(graph: nx.Graph, scores: dict[int, float]) -> tuple[Broker, ...]:
+def _constraint(fast: FastGraph) -> dict[int, float | None]:
+    """Burt's constraint per person (unweighted, as networkx's `constraint`); None with no ties."""
+    values = fast.graph.constraint()
+    return {node: None if math.isnan(v) else v for node, v in zip(fast.order, values, strict=True)}
+
+
+def _brokers(
+    people: Mapping[int, Person], scores: dict[int, float], constraint: Mapping[int, float | None]
+) -> tuple[Broker, ...]:
     # Rounded so that people with mathematically equal scores tie exactly and go by name.
     ranked = sorted(
         (node for node, score in scores.items() if score > 0),
-        key=lambda node: (-round(scores[node], 12), graph.nodes[node]["name"], node),
+        key=lambda node: (-round(scores[node], 12), people[node].name, node),
     )
     return tuple(
-        Broker(node, graph.nodes[node]["name"], scores[node]) for node in ranked[:BROKER_COUNT]
+        Broker(node, people[node].name, scores[node], constraint.get(node))
+        for node in ranked[:BROKER_COUNT]
     )
 
 
 def network_metrics(people: Iterable[Person], ties: Iterable[Tie]) -> NetworkMetrics:
     """Measure the network of `people` joined by `ties` (see the module docstring)."""
-    graph = build_graph(people, ties)
-    nodes = graph.nodes
+    fast = fast_graph(people, ties)
+    by_id = {p.id: p for p in fast.people}
     cross_organisation = 0
     within_sector = 0
     cross_sector: set[tuple[int, int]] = set()
     bridged: set[int] = set()
-    for a, b in graph.edges():
-        if _crosses_organisations(nodes[a]["organisation"], nodes[b]["organisation"]):
+    for key in fast.keys:
+        a, b = by_id[key[0]], by_id[key[1]]
+        if _crosses_organisations(a.organisation, b.organisation):
             cross_organisation += 1
-            bridged.update((a, b))
-        relation = _sector_relation(nodes[a]["sector"], nodes[b]["sector"])
+            bridged.update(key)
+        relation = _sector_relation(a.sector, b.sector)
         if relation is True:
-            cross_sector.add(tie_key(a, b))
+            cross_sector.add(key)
         elif relation is False:
             within_sector += 1
 
-    tie_count = graph.number_of_edges()
+    tie_count = len(fast.keys)
+    people_count = len(fast.people)
     external, internal = len(cross_sector), within_sector
     classified = external + internal
-    components = [len(c) for c in nx.connected_components(graph)]
-    scores, sample = _betweenness(graph)
+    components = [len(c) for c in fast.graph.connected_components()] if people_count else []
+    scores, sample = _betweenness(fast)
+    possible = people_count * (people_count - 1) / 2
     return NetworkMetrics(
-        people=graph.number_of_nodes(),
+        people=people_count,
         ties=tie_count,
-        density=nx.density(graph),
+        density=tie_count / possible if possible else 0.0,
         cross_organisation_share=cross_organisation / tie_count if tie_count else None,
         cross_sector_share=external / classified if classified else None,
         ei_index=(external - internal) / classified if classified else None,
         components=len(components),
         largest_component=max(components, default=0),
-        isolates=tuple(sorted(node for node in graph if node not in bridged)),
-        brokers=_brokers(graph, scores),
-        degree=MappingProxyType(dict(graph.degree())),
+        isolates=tuple(node for node in fast.order if node not in bridged),
+        brokers=_brokers(by_id, scores, _constraint(fast)),
+        degree=MappingProxyType(dict(zip(fast.order, fast.graph.degree(), strict=True))),
         betweenness_sample=sample,
-        tie_keys=frozenset(tie_key(a, b) for a, b in graph.edges()),
+        tie_keys=frozenset(fast.keys),
         cross_sector_tie_keys=frozenset(cross_sector),
     )
 
