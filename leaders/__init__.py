@@ -12,7 +12,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from config import CONFIGS, Config
-from leaders import filters, inputs, navigation, outbox, security
+from leaders import delivery, filters, inputs, navigation, outbox, security
 from leaders.auth import rules
 from leaders.extensions import csrf, db, limiter, login_manager, migrate
 from leaders.forms import error_summary
@@ -101,6 +101,7 @@ def _register_extensions(app: Flask) -> None:
     navigation.init_app(app)
     catalogue_store.init_app(app)
     outbox.init_app(app)
+    delivery.init_app(app)
 
 
 def _register_personal_data() -> None:

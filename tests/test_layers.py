@@ -46,6 +46,8 @@ PLUMBING = {
     "navigation",
     "tables",
     "pdf",
+    "delivery",
+    "runtime",
     "outbox",  # a package: the email outbox and its job queue (models, jobs, tasks)
 }
 FEATURES = [
