@@ -1,40 +1,43 @@
-"""Benchmark: 200 learners on gunicorn (4 workers) and PostgreSQL, optionally through a database restart.
+"""Benchmark: how many learners, pausing 5-15 s between pages, the app serves on gunicorn and PostgreSQL.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--learners 200] [--fault] [--fault-at 20]
+    .venv/bin/python bench/load.py [--steps 500,1000,2000,3000] [--seconds 60] [--fault]
 
-Creates a fresh PostgreSQL database (postgres@127.0.0.1:5432, dropped at the end), runs the
-migrations, creates the learners (one password hash shared by all) in one cohort on the course
-`leading-your-place`, and starts gunicorn with 4 sync workers and production settings. Every
-learner signs in (before the clock starts), then for `--seconds` walks through the course from a
-random lesson: reads the lesson, sometimes answers its knowledge check (correctly or not; always
-when a pass mark blocks completion, then follows the redirect to the marked attempt), and marks it
-complete. A completion is *acknowledged* when the app answers with the redirect (302); a refusal
-(200, "score at least …%") is not. All traffic is on loopback; the run is bounded by `--seconds`
-and by `--max-requests`, each request by `--timeout`.
+Locust (in headless mode, driven from this script through its library API) plays the learners;
+each is a Locust `HttpUser` with `wait_time = between(5, 15)`: it reads a lesson, sometimes answers
+its knowledge check (always when a pass mark blocks completion; correctly or not), then marks the
+lesson complete and goes on to the next, pausing 5-15 s between pages as a person reading would.
 
-Prints requests per second, p50 and p99 latency over every request of the run, and errors
-(exception, timeout or status >= 500). Then it reads `lesson_progress` and checks that every
-acknowledged (learner, lesson) has `completed_at` set: `lost` counts those that do not.
+Setup: a fresh PostgreSQL database (postgres@127.0.0.1:5432, dropped at the end), migrations, the
+largest step's learners in one cohort on `leading-your-place`, and gunicorn with 4 sync workers and
+production settings (its `gunicorn.conf.py`, as deployed). The learners' passwords are hashed with
+1,000 rounds of PBKDF2 instead of scrypt so that thousands of sign-ins before the clock do not take
+the machine for minutes; sign-in is not what is measured.
 
-With `--fault`, PostgreSQL is restarted `--fault-at` seconds into the run
-(`pg_ctlcluster --skip-systemctl-redirect <version> main restart`), without touching gunicorn. The
-fault window runs from just before the restart until `pg_isready` answers again plus `--grace`
-seconds; `errors_outside_fault` counts errors of requests that lie wholly outside it (ended before
-it opened or started after it closed). Expected: errors only in the window, nothing lost, and the
-same gunicorn workers before and after. PostgreSQL is started again at the end if it is down.
-The restart cuts off every session of the cluster, so it is refused (at the start, and skipped at
-restart time) while another database has sessions, unless `--restart-anyway`.
+For each step of `--steps`, that many learners are started (spread over `--ramp` seconds, each
+signing in first), left `--warmup` seconds to spread out, then every request is recorded for
+`--seconds`; then they stop. A step **passes** when its p99 latency is under `--p99-ms` (250) and
+no request failed (exception, timeout or status >= 500). The result is the largest step passed,
+with that step's figures. Percentiles are exact (nearest rank over every recorded request), not
+Locust's rounded buckets.
 
-On a 2-core machine the client shares the cores with gunicorn and PostgreSQL; the run prints who
-used the CPU, and warns when other processes took a large share (the figures are then low).
+A completion is *acknowledged* when the app answers its POST with the redirect (302). After the
+last step the database is read: `lost` counts acknowledged (learner, lesson) pairs without
+`completed_at`.
 
+With `--fault` a single step (`--learners`, default the last step) runs, and PostgreSQL is
+restarted `--fault-at` seconds into its window (`pg_ctlcluster --skip-systemctl-redirect <version>
+main restart`) without touching gunicorn. The fault window runs from just before the restart until
+`pg_isready` answers again plus `--grace` seconds; `errors_outside_fault` counts errors of requests
+wholly outside it. Expected: errors only in the window, nothing lost, the same workers after.
+
+The machine has 2 cores: the learners (this process), gunicorn and PostgreSQL share them. The
+run prints who used the CPU, and the resident memory (RSS) of each gunicorn worker at the end.
 The last line is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import math
 import os
@@ -47,12 +50,16 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
+
+import gevent
+
+# Locust patches the standard library for gevent when imported: first, before sockets are made.
+from locust import HttpUser, between, events
+from locust.env import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
@@ -60,7 +67,6 @@ COURSE = "leading-your-place"
 PASSWORD = "load-harbour-lantern-copper"
 BLOCKED = "To complete it, first score at least"
 REFUSED = "in the knowledge check before you complete this lesson"
-APP_ERROR_PAGE = "Sorry, there is a problem with the service"
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 QUIZ_FORM_RE = re.compile(r'<form method="post" action="([^"]*/checks/([^"/]+))"')
@@ -68,7 +74,7 @@ OPTION_RE = re.compile(r'name="q(\d+)" type="(radio|checkbox)" value="(\d+)"')
 
 
 def email(i: int) -> str:
-    return f"learner{i:04d}@load.example"
+    return f"learner{i:05d}@load.example"
 
 
 def free_port() -> int:
@@ -141,6 +147,7 @@ def prepare(env: dict[str, str], learners: int) -> dict:
 import json
 from datetime import date
 from flask_migrate import upgrade
+from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 from leaders import create_app
 from leaders.auth.models import User
@@ -150,14 +157,16 @@ from leaders.extensions import db
 app = create_app('production')
 with app.app_context():
     upgrade()
-    password_hash = generate_password_hash({PASSWORD!r})
-    users = [User(email=f"learner{{i:04d}}@load.example", name=f"Load Learner {{i}}",
-                  password_hash=password_hash) for i in range({learners})]
+    password_hash = generate_password_hash({PASSWORD!r}, method='pbkdf2:sha256:1000')
     cohort = Cohort(course_key={COURSE!r}, name='Load', starts_on=date(2026, 1, 1),
                     ends_on=date(2027, 12, 31))
-    db.session.add_all([*users, cohort])
+    db.session.add(cohort)
     db.session.flush()
-    db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=u.id, role='learner') for u in users)
+    db.session.execute(insert(User), [dict(email=f"learner{{i:05d}}@load.example", email_key=f"learner{{i:05d}}@load.example",
+                  name=f"Load Learner {{i}}", password_hash=password_hash, role='learner', active=True,
+                  session_version=1, failed_sign_ins=0, job_title='') for i in range({learners})])
+    ids = db.session.execute(select(User.id).where(User.email.like('%@load.example'))).scalars().all()
+    db.session.execute(insert(CohortMember), [dict(cohort_id=cohort.id, user_id=i, role='learner') for i in ids])
     db.session.commit()
     lessons = []
     for lesson in get_catalogue().lessons_in({COURSE!r}):
@@ -170,7 +179,7 @@ with app.app_context():
     print(json.dumps({{'lessons': lessons}}))
 """
     out = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     if out.returncode:
         raise SystemExit(f"preparing the database failed:\n{out.stderr[-3000:]}")
@@ -188,103 +197,26 @@ def completed_pairs(dbname: str) -> set[tuple[str, str]]:
     return {(e, k) for e, k in rows}
 
 
-# HTTP -------------------------------------------------------------------------------------------
+# Learners ---------------------------------------------------------------------------------------
 
 
 @dataclass
 class Sample:
-    start: float  # seconds since the run began
-    seconds: float
+    start: float  # seconds since the window opened
+    ms: float
     kind: str
     status: int | None  # None: exception or timeout
     error: str = ""
 
 
 @dataclass
-class Recorder:
-    started: float
-    deadline: float
-    max_requests: int
+class Window:
+    """What is recorded: requests that start between `started` and `deadline` (perf_counter)."""
+
+    started: float = 0.0
+    deadline: float = 0.0
+    open: bool = False
     samples: list[Sample] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    recording: bool = True
-
-    def stopped(self) -> bool:
-        return time.perf_counter() >= self.deadline or len(self.samples) >= self.max_requests
-
-    def add(self, sample: Sample) -> None:
-        if self.recording:
-            with self.lock:
-                self.samples.append(sample)
-
-
-class Failed(Exception):
-    """A request failed (exception, timeout or status >= 500): already recorded."""
-
-
-class Client:
-    """One browser: its own cookies, a new connection per request (sync workers close them)."""
-
-    def __init__(self, port: int, timeout: float, recorder: Recorder | None) -> None:
-        self.port = port
-        self.timeout = timeout
-        self.recorder = recorder
-        self.cookies: dict[str, str] = {}
-
-    def request(
-        self, method: str, path: str, kind: str, form: dict | list | None = None
-    ) -> tuple[int, str, dict[str, str]]:
-        headers = {}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        began = time.perf_counter()
-        start = began - self.recorder.started if self.recorder else 0.0
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                data = response.read().decode()
-            finally:
-                conn.close()
-        except (OSError, http.client.HTTPException) as error:
-            if self.recorder:
-                self.recorder.add(
-                    Sample(start, time.perf_counter() - began, kind, None, type(error).__name__)
-                )
-            raise Failed(type(error).__name__) from error
-        elapsed = time.perf_counter() - began
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            pair, _, attributes = cookie.partition(";")
-            name, _, value = pair.strip().partition("=")
-            if not value or "max-age=0" in attributes.lower().replace(" ", ""):
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-        status = response.status
-        if self.recorder:
-            note = ""
-            if status >= 500:  # the service's own error page, or the server's bare one
-                note = "service page" if APP_ERROR_PAGE in data else "bare page"
-            self.recorder.add(Sample(start, elapsed, kind, status, note))
-        if status >= 500:
-            raise Failed(str(status))
-        return status, data, {k.lower(): v for k, v in response.getheaders()}
-
-    def sign_in(self, address: str) -> None:
-        _, page, _ = self.request("GET", "/sign-in", "sign-in")
-        token = CSRF_RE.search(page).group(1)
-        form = {"email": address, "password": PASSWORD, "csrf_token": token}
-        status, _, _ = self.request("POST", "/sign-in", "sign-in", form)
-        if status != 302:
-            raise RuntimeError(f"sign-in of {address} answered {status}")
-
-
-# Learners ---------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -293,123 +225,125 @@ class Tally:
     acks: int = 0  # 302 answers to /complete, repeats included
     refused: int = 0  # completion refused: knowledge check not passed
     answers: int = 0
-    unexpected: list = field(default_factory=list)  # (time, what)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    unexpected: list = field(default_factory=list)
+    signed_in: int = 0
+    numbers: list = field(default_factory=list)  # learner numbers not yet taken
 
 
-class Learner(threading.Thread):
-    def __init__(self, n, client, lessons, recorder, tally, args, seed) -> None:
-        super().__init__(daemon=True, name=f"learner-{n}")
-        self.email = email(n)
-        self.client = client
-        self.lessons = lessons
-        self.recorder = recorder
-        self.tally = tally
-        self.args = args
-        self.rng = random.Random(seed)
-        self.position = self.rng.randrange(len(lessons))
+class Learner(HttpUser):
+    """One learner: reads a lesson, maybe answers its check, completes it; 5-15 s between pages."""
 
-    def unexpected(self, what: str) -> None:
-        with self.tally.lock:
-            self.tally.unexpected.append((time.perf_counter() - self.recorder.started, what))
+    wait_time = between(5, 15)
+    lessons: list[dict] = []
+    tally = Tally()
+    correct = 0.7
+    practice = 0.3
 
-    def pause(self, seconds: float) -> None:
-        left = self.recorder.deadline - time.perf_counter()
-        if seconds > 0 and left > 0:
-            time.sleep(min(seconds, left))
-
-    def think(self) -> None:
-        if self.args.think > 0:
-            self.pause(self.rng.expovariate(1 / self.args.think))
-
-    def run(self) -> None:
-        while not self.recorder.stopped():
-            try:
-                self.step()
-            except Failed:
-                self.pause(self.args.backoff * (0.5 + self.rng.random()))  # a person would retry
-
-    def step(self) -> None:
-        lesson = self.lessons[self.position]
-        status, page, _ = self.client.request("GET", lesson["url"], "lesson")
-        if status != 200:
-            self.unexpected(f"GET lesson {status}")
-            self.pause(self.args.backoff)
-            return
-        found = CSRF_RE.search(page)
-        if found is None:
-            self.unexpected("lesson page without a CSRF token")
-            self.pause(self.args.backoff)
-            return
-        token = found.group(1)
-        self.think()
-        passed_now = False
-        if lesson["quizzes"] and not self.recorder.stopped():
-            blocked = BLOCKED in page
-            if blocked or self.rng.random() < self.args.practice:
-                passed_now = self.answer(lesson, page, token)
-                self.think()
-        if self.recorder.stopped():
-            return
-        status, page, _ = self.client.request(
-            "POST", lesson["url"] + "/complete", "complete", {"csrf_token": token}
+    def on_start(self) -> None:
+        self.n = self.tally.numbers.pop()
+        self.email = email(self.n)
+        self.rng = random.Random(self.n)
+        self.position = self.rng.randrange(len(self.lessons))
+        self.page: str | None = None
+        self.token = ""
+        page = self.get("/sign-in", name="sign-in").text
+        token = CSRF_RE.search(page).group(1)
+        answer = self.post(
+            "/sign-in",
+            data={"email": self.email, "password": PASSWORD, "csrf_token": token},
+            name="sign-in",
+            allow_redirects=False,
         )
-        if status == 302:
-            with self.tally.lock:
-                self.tally.acknowledged.add((self.email, lesson["key"]))
-                self.tally.acks += 1
-            self.position = (self.position + 1) % len(self.lessons)
-        elif status == 200 and REFUSED in page:
-            with self.tally.lock:
-                self.tally.refused += 1
-            if passed_now:
-                self.unexpected(f"completion refused just after a passing answer: {lesson['key']}")
-        else:
-            self.unexpected(f"POST complete {status}")
-        self.think()
+        if answer.status_code != 302:
+            self.tally.unexpected.append(f"sign-in {answer.status_code}")
+            raise RuntimeError("sign-in failed")
+        self.tally.signed_in += 1
 
-    def answer(self, lesson: dict, page: str, token: str) -> bool:
-        """Answer every check on the page; True if all were answered correctly (and accepted)."""
+    def on_stop(self) -> None:
+        self.tally.numbers.append(self.n)
+
+    def get(self, url: str, **kwargs):
+        return self.behind_tls(self.client.get(url, **kwargs))
+
+    def post(self, url: str, **kwargs):
+        return self.behind_tls(self.client.post(url, **kwargs))
+
+    def behind_tls(self, response):
+        """Send the app's Secure cookie over loopback HTTP, as it would go over HTTPS in production
+        (requests keeps a Secure cookie for https:// only)."""
+        for cookie in self.client.cookies:
+            cookie.secure = False
+        return response
+
+    @property
+    def lesson(self) -> dict:
+        return self.lessons[self.position]
+
+    def task_next(self) -> None:
+        """One page: read the lesson if it is not open, else answer its check or complete it."""
+        if self.page is None:
+            response = self.get(self.lesson["url"], name="lesson")
+            if response.status_code != 200:
+                return
+            found = CSRF_RE.search(response.text)
+            if found is None:
+                self.tally.unexpected.append("lesson page without a CSRF token")
+                return
+            self.page, self.token = response.text, found.group(1)
+            return
+        if self.lesson["quizzes"] and (BLOCKED in self.page or self.rng.random() < self.practice):
+            if self.answer():
+                self.page = self.page.replace(BLOCKED, "")
+            return
+        response = self.post(
+            self.lesson["url"] + "/complete",
+            data={"csrf_token": self.token},
+            name="complete",
+            allow_redirects=False,
+        )
+        if response.status_code == 302:
+            self.tally.acknowledged.add((self.email, self.lesson["key"]))
+            self.tally.acks += 1
+            self.position = (self.position + 1) % len(self.lessons)
+        elif response.status_code == 200 and REFUSED in response.text:
+            self.tally.refused += 1
+        elif response.status_code < 500:
+            self.tally.unexpected.append(f"POST complete {response.status_code}")
+        self.page = None
+
+    tasks = [task_next]
+
+    def answer(self) -> bool:
+        """Answer every check on the page (one page each); True if all were right."""
         all_correct = True
-        for action, quiz_id in QUIZ_FORM_RE.findall(page):
-            quiz = lesson["quizzes"].get(quiz_id)
-            form_html = page[page.index(action) :].split("</form>", 1)[0]
+        for action, quiz_id in QUIZ_FORM_RE.findall(self.page or ""):
+            quiz = self.lesson["quizzes"].get(quiz_id)
+            form_html = self.page[self.page.index(action) :].split("</form>", 1)[0]
             options: dict[str, list[int]] = {}
             for index, _kind, value in OPTION_RE.findall(form_html):
                 options.setdefault(index, []).append(int(value))
             if quiz is None or set(options) != set(quiz["questions"]):
-                self.unexpected(f"check {quiz_id} on the page does not match the catalogue")
+                self.tally.unexpected.append(f"check {quiz_id} does not match the catalogue")
                 return False
-            correct = self.rng.random() < self.args.correct
-            form: list[tuple[str, str]] = [("csrf_token", token)]
-            # A wrong attempt gets about half the questions wrong (at least one), so it fails.
+            correct = self.rng.random() < self.correct
             wrong = set() if correct else {self.rng.choice(sorted(options))}
-            if not correct:
-                wrong |= {i for i in options if self.rng.random() < 0.5}
+            form: list[tuple[str, str]] = [("csrf_token", self.token)]
             for index, values in sorted(options.items()):
-                question = quiz["questions"][index]
-                chosen = list(question["correct"])
+                chosen = list(quiz["questions"][index]["correct"])
                 if index in wrong:
                     others = [v for v in values if v not in chosen]
                     chosen = [self.rng.choice(others)] if others else chosen[:-1]
                 form += [(f"q{index}", str(v)) for v in chosen]
-            status, _, headers = self.client.request("POST", action, "answer", form)
-            with self.tally.lock:
-                self.tally.answers += 1
-            if status != 302:
-                self.unexpected(f"POST answer {status}")
+            response = self.post(action, data=form, name="answer", allow_redirects=False)
+            self.tally.answers += 1
+            if response.status_code != 302:
                 return False
             all_correct = all_correct and correct
-            location = urlsplit(headers.get("location", ""))
-            target = location.path + (f"?{location.query}" if location.query else "")
-            if target and not self.recorder.stopped():
-                status, _, _ = self.client.request("GET", target, "lesson")
-                if status != 200:
-                    self.unexpected(f"GET marked attempt {status}")
+            location = urlsplit(response.headers.get("location", ""))
+            if location.path:  # the marked attempt, as a browser would follow it
+                target = location.path + (f"?{location.query}" if location.query else "")
+                self.get(target, name="lesson")
         return all_correct
-
-
-# Fault ------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -438,7 +372,7 @@ def other_sessions(dbname: str) -> list[str]:
     return [f"{name} ({count})" for name, count in rows]
 
 
-def inject(fault: Fault, recorder: Recorder, dbname: str, anyway: bool) -> None:
+def inject(fault: Fault, recorder: Window, dbname: str, anyway: bool) -> None:
     """Restart PostgreSQL at `fault.at`; the window closes `grace` s after it answers again.
 
     pg_isready is polled while pg_ctlcluster runs (it returns a while after the server is up):
@@ -546,6 +480,8 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 def start_server(env: dict[str, str], workers: int, log_path: Path) -> tuple[subprocess.Popen, int]:
+    import http.client
+
     port = free_port()
     with log_path.open("w") as log:
         server = subprocess.Popen(
@@ -558,266 +494,148 @@ def start_server(env: dict[str, str], workers: int, log_path: Path) -> tuple[sub
             ],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    probe = Client(port, 5, None)
     for _ in range(300):
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
         try:
-            if probe.request("GET", "/healthz", "probe")[0] == 200:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
                 return server, port
-        except Failed:
+        except OSError:
             time.sleep(0.1)
     raise SystemExit("gunicorn did not start")
 
 
-def sign_in_all(port: int, learners: int, timeout: float) -> list[Client]:
-    """Sign every learner in (8 at a time, at most 2 minutes): scrypt makes this the slow part."""
-    started = time.perf_counter()
-    clients = [Client(port, timeout, None) for _ in range(learners)]
-    queue = list(enumerate(clients))
-    failures: list[str] = []
-
-    def sign_in_some() -> None:
-        while time.perf_counter() - started < 120:
-            try:
-                n, client = queue.pop()
-            except IndexError:
-                return
-            try:
-                client.sign_in(email(n))
-            except (Failed, RuntimeError, AttributeError) as error:
-                failures.append(f"{email(n)}: {error}")
-
-    signers = [threading.Thread(target=sign_in_some, daemon=True) for _ in range(8)]
-    for t in signers:
-        t.start()
-    for t in signers:
-        t.join(130)
-    if failures or queue:
-        raise SystemExit(f"sign-in failed: {failures[:3]} ({len(queue)} not tried)")
-    print(f"{learners} learners signed in in {time.perf_counter() - started:.1f} s", flush=True)
-    return clients
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 @dataclass
-class Run:
+class Step:
+    learners: int
     samples: list[Sample]
-    tally: Tally
-    elapsed: float
-    fault: Fault | None
-    still_running: int
-    workers_before: set[int]
-    workers_after: set[int]
+    seconds: float
     cpu: dict[str, float]
-    lost: list[tuple[str, str]] = field(default_factory=list)
+    fault: Fault | None = None
+
+    @property
+    def errors(self) -> list[Sample]:
+        return [s for s in self.samples if s.status is None or s.status >= 500]
+
+    def figures(self) -> dict:
+        ms = sorted(s.ms for s in self.samples)
+        return {
+            "learners": self.learners,
+            "rps": round(len(self.samples) / self.seconds, 1),
+            "p50_ms": round(percentile(ms, 0.50), 1),
+            "p99_ms": round(percentile(ms, 0.99), 1),
+            "errors": len(self.errors),
+            "requests": len(self.samples),
+        }
 
 
-def drive(args, clients, lessons, server, dbname) -> Run:
-    """The timed part: every learner at once for `args.seconds`, the fault if asked."""
-    workers_before = worker_pids(server.pid)
+def run_step(env: Environment, learners: int, args, server, dbname: str, fault: bool) -> Step:
+    window = Window()
+
+    def record(request_type, name, response_time, response_length, response, exception, **kw):
+        if not window.open:
+            return
+        status = getattr(response, "status_code", None) if exception is None else None
+        if status == 0:
+            status = None
+        if exception is not None and response is not None and response.status_code >= 500:
+            status = response.status_code
+        error = type(exception).__name__ if exception is not None else ""
+        began = time.perf_counter() - response_time / 1000 - window.started
+        window.samples.append(Sample(began, response_time, name, status, error))
+
+    listener = env.events.request.add_listener(record)
+    runner = env.create_local_runner()
+    ramp = max(1.0, args.ramp * learners / 1000)
+    runner.start(learners, spawn_rate=learners / ramp)
+    gevent.sleep(ramp + args.warmup)
+    workers = worker_pids(server.pid)
     rusage = resource.getrusage(resource.RUSAGE_SELF)
-    busy, server_cpu = machine_busy(), process_cpu(workers_before)
+    busy, server_cpu = machine_busy(), process_cpu(workers)
     postgres_before = {pid: process_cpu({pid}) for pid in postgres_pids()}
-    started = time.perf_counter()
-    recorder = Recorder(started, started + args.seconds, args.max_requests)
-    tally = Tally()
-    for client in clients:
-        client.recorder = recorder
-    learners = [
-        Learner(n, client, lessons, recorder, tally, args, args.seed * 100_003 + n)
-        for n, client in enumerate(clients)
-    ]
-    fault = Fault(args.fault_at, args.grace) if args.fault else None
-    injector = None
-    if fault:
-        injector = threading.Thread(
-            target=inject, args=(fault, recorder, dbname, args.restart_anyway), daemon=True
-        )
-        injector.start()
-    for learner in learners:
-        learner.start()
-    hard_stop = started + args.seconds + args.timeout + 10
-    for learner in learners:
-        learner.join(max(0.0, hard_stop - time.perf_counter()))
-    recorder.recording = False
-    elapsed = time.perf_counter() - started
+    window.started = time.perf_counter()
+    window.deadline = window.started + args.seconds
+    window.open = True
+    fault_state = Fault(args.fault_at, args.grace) if fault else None
+    injector = (
+        gevent.spawn(inject, fault_state, window, dbname, args.restart_anyway) if fault else None
+    )
+    gevent.sleep(args.seconds)
+    window.open = False
+    elapsed = time.perf_counter() - window.started
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = {
         "available": (os.cpu_count() or 1) * elapsed,
         "busy": machine_busy() - busy,
-        "gunicorn": process_cpu(workers_before) - server_cpu,
+        "gunicorn": process_cpu(workers) - server_cpu,
         "client": after.ru_utime - rusage.ru_utime + after.ru_stime - rusage.ru_stime,
-        # Processes that ended during the run (a restart) are missed: a lower bound.
-        "postgres": sum(
-            process_cpu({pid}) - postgres_before.get(pid, 0.0) for pid in postgres_pids()
-        ),
+        "postgres": sum(process_cpu({p}) - postgres_before.get(p, 0.0) for p in postgres_pids()),
     }
-    if injector:
-        injector.join(max(0.0, started + args.fault_at + 130 - time.perf_counter()))
+    if injector is not None:
+        injector.join(timeout=150)
+    runner.stop()
+    runner.quit()
+    env.events.request.remove_listener(listener) if hasattr(
+        env.events.request, "remove_listener"
+    ) else None
     ensure_postgres_running()
-    with recorder.lock:
-        samples = list(recorder.samples)
-    return Run(
-        samples=samples,
-        tally=tally,
-        elapsed=elapsed,
-        fault=fault,
-        still_running=sum(1 for learner in learners if learner.is_alive()),
-        workers_before=workers_before,
-        workers_after=worker_pids(server.pid),
-        cpu=cpu,
-    )
+    return Step(learners, window.samples, elapsed, cpu, fault_state)
 
 
-def report(args, run: Run, log_text: str) -> dict:
-    samples, tally, fault, elapsed = run.samples, run.tally, run.fault, run.elapsed
-    if args.samples:
-        with open(args.samples, "w") as out:
-            out.write("start_s,ms,kind,status,error\n")
-            for s in sorted(samples, key=lambda s: s.start):
-                out.write(
-                    f"{s.start:.3f},{s.seconds * 1000:.1f},{s.kind},{s.status or ''},{s.error}\n"
-                )
-    latencies = sorted(s.seconds for s in samples)
-    errors = [s for s in samples if s.status is None or s.status >= 500]
-    rps = len(samples) / elapsed
-    p50, p99 = percentile(latencies, 0.50) * 1000, percentile(latencies, 0.99) * 1000
-
-    def outside(s: Sample) -> bool:
-        """Wholly outside the fault window: ended before it opened or started after it closed."""
-        if fault is None or fault.opened is None:
-            return True
-        return s.start + s.seconds < fault.opened or s.start > fault.closed
-
-    errors_outside = [s for s in errors if outside(s)]
-    by_kind = Counter(s.kind for s in samples)
-    error_kinds = Counter(
-        f"{s.kind} {s.status} {s.error}" if s.status else f"{s.kind} {s.error}" for s in errors
-    )
-    acknowledged = len(tally.acknowledged)
-
-    print(
-        f"gunicorn {args.workers} sync workers on PostgreSQL, {args.learners} learners, "
-        f"{elapsed:.1f} s (think {args.think:g} s, cap {args.max_requests} requests)"
-    )
-    cpu = run.cpu
+def describe(step: Step, passed: bool) -> None:
+    f = step.figures()
+    cpu = step.cpu
     others = cpu["busy"] - cpu["gunicorn"] - cpu["client"] - cpu["postgres"]
     print(
-        f"CPU seconds: {cpu['available']:.0f} available, {cpu['busy']:.0f} busy: gunicorn workers "
-        f"{cpu['gunicorn']:.0f}, PostgreSQL {cpu['postgres']:.0f}, this client "
-        f"{cpu['client']:.0f}, other processes {others:.0f}"
+        f"{f['learners']:>5} learners: {f['rps']:6.1f} req/s, p50 {f['p50_ms']:6.1f} ms, "
+        f"p99 {f['p99_ms']:7.1f} ms, {f['errors']} errors of {f['requests']} -> "
+        f"{'pass' if passed else 'FAIL'}; CPU s: gunicorn {cpu['gunicorn']:.0f}, PostgreSQL "
+        f"{cpu['postgres']:.0f}, learners {cpu['client']:.0f}, other {others:.0f} "
+        f"of {cpu['available']:.0f}",
+        flush=True,
     )
     if others > 0.25 * cpu["available"]:
-        print("WARNING: other work kept the machine busy during the run: the figures are low")
-    print(
-        f"requests: {len(samples)} ({', '.join(f'{k} {v}' for k, v in sorted(by_kind.items()))}); "
-        f"{rps:.1f} req/s, {(len(samples) - len(errors)) / elapsed:.1f} without error"
-    )
-    print(
-        f"latency: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-        f"max {latencies[-1] * 1000 if latencies else 0:.0f} ms"
-    )
-    print(
-        f"knowledge-check answers: {tally.answers}; completions acknowledged: {tally.acks} "
-        f"({acknowledged} learner-lessons); refused (check not passed): {tally.refused}"
-    )
-    listed = ", ".join(f"{k}: {v}" for k, v in sorted(error_kinds.items())) or "none"
-    print(f"errors: {len(errors)} ({listed}); outside the fault window: {len(errors_outside)}")
-    if errors:
-        first = min(s.start for s in errors)
-        last = max(s.start + s.seconds for s in errors)
-        print(f"  first error sent at {first:.2f} s, last one answered at {last:.2f} s")
-    if fault:
-        if fault.opened is None:
-            print(f"fault: NO RESTART during the run {fault.detail}")
-        else:
-            print(
-                f"fault: PostgreSQL restart at {fault.opened:.2f} s, ready at {fault.ready:.2f} s, "
-                f"window closed at {fault.closed:.2f} s ({fault.detail})"
-            )
-            lo, hi = int(fault.opened) - 2, int(fault.closed) + 3
-            per_second = {t: [0, 0] for t in range(max(0, lo), hi)}
-            error_ids = {id(s) for s in errors}
-            for s in samples:
-                if int(s.start) in per_second:
-                    per_second[int(s.start)][id(s) in error_ids] += 1
-            print(
-                "  requests sent per second (ok/error): "
-                + ", ".join(f"{t}s {ok}/{bad}" for t, (ok, bad) in per_second.items())
-            )
-    same = run.workers_before == run.workers_after
-    print(
-        f"gunicorn workers: {sorted(run.workers_before)} before, {sorted(run.workers_after)} after "
-        + ("(the same: none restarted)" if same else "(CHANGED: a worker was restarted)")
-    )
-    if run.still_running:
-        print(f"WARNING: {run.still_running} learners were still in a request at the hard stop")
-    if tally.unexpected:
-        print(f"unexpected answers: {len(tally.unexpected)}, e.g. {tally.unexpected[:3]}")
-    print(f"lost (acknowledged, not completed in the database): {len(run.lost)} of {acknowledged}")
-    for who, key in run.lost[:10]:
-        print(f"  LOST {who} {key}")
-    log_lines = [line for line in log_text.splitlines() if line.strip()]
-    if log_lines:
-        server_errors = sum("Error handling request" in line for line in log_lines)
-        print(
-            f"gunicorn log: {len(log_lines)} lines, {server_errors} 'Error handling request' "
-            f"(the app raised past its error handler); first line: {log_lines[0][:160]}"
-        )
-
-    result = {
-        "rps": round(rps, 1),
-        "p50_ms": round(p50, 1),
-        "p99_ms": round(p99, 1),
-        "acknowledged": acknowledged,
-        "lost": len(run.lost),
-        "errors": len(errors),
-        "errors_outside_fault": len(errors_outside),
-        "requests": len(samples),
-        "unexpected": len(tally.unexpected),
-        "workers_restarted": len(run.workers_before - run.workers_after),
-    }
-    if fault:  # None: asked for, but not done
-        window = fault.opened is not None and [round(fault.opened, 2), round(fault.closed, 2)]
-        result["fault_window_s"] = window or None
-    return result
+        print("  WARNING: other work kept the machine busy during this step: figures are low")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--steps", default="500,1000,2000,3000", help="learners at each step")
+    parser.add_argument("--seconds", type=float, default=60.0, help="recorded per step")
+    parser.add_argument("--ramp", type=float, default=20.0, help="seconds to start 1,000 learners")
+    parser.add_argument("--warmup", type=float, default=15.0, help="after the ramp, unrecorded")
+    parser.add_argument("--p99-ms", type=float, default=250.0)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--think", type=float, default=0.0, help="mean pause between steps (s)")
-    parser.add_argument(
-        "--practice", type=float, default=0.3, help="chance of answering a check not blocking"
-    )
-    parser.add_argument("--correct", type=float, default=0.7, help="chance an attempt is right")
-    parser.add_argument("--backoff", type=float, default=0.5, help="pause after a failure (s)")
-    parser.add_argument("--timeout", type=float, default=15.0, help="per request (s)")
-    parser.add_argument("--max-requests", type=int, default=100_000)
-    parser.add_argument("--fault", action="store_true", help="restart PostgreSQL during the run")
+    parser.add_argument("--timeout", type=float, default=30.0, help="per request (s)")
+    parser.add_argument("--fault", action="store_true", help="restart PostgreSQL during one step")
+    parser.add_argument("--learners", type=int, help="with --fault: how many (default last step)")
     parser.add_argument("--fault-at", type=float, default=20.0)
     parser.add_argument("--grace", type=float, default=2.0)
-    parser.add_argument(
-        "--restart-anyway",
-        action="store_true",
-        help="restart even if other databases of the cluster have sessions (they are cut off)",
-    )
+    parser.add_argument("--restart-anyway", action="store_true")
     parser.add_argument("--keep-log", metavar="FILE", help="copy gunicorn's log here")
-    parser.add_argument("--samples", metavar="FILE", help="write every request as CSV")
-    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    if args.fault and args.fault_at >= args.seconds:
-        parser.error("--fault-at must be within --seconds")
+    steps = [int(x) for x in args.steps.split(",") if x.strip()]
+    if args.fault:
+        steps = [args.learners or steps[-1]]
+        if args.fault_at >= args.seconds:
+            parser.error("--fault-at must be within --seconds")
 
     dbname = f"leaders_load_{os.getpid()}"
     tmp = tempfile.mkdtemp(prefix="leaders-load-")
-    env = os.environ | {
+    server_env = os.environ | {
         "LEADERS_CONFIG": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{dbname}",
-        "SIGN_IN_RATE_LIMIT": "100000 per minute",
+        "SIGN_IN_RATE_LIMIT": "1000000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         "CONTENT_CACHE_DIR": f"{tmp}/cache",
         "INSTANCE_DIR": tmp,
@@ -826,28 +644,39 @@ def main() -> None:
     log_path = Path(tmp) / "gunicorn.log"
     server = None
     created = False
+    results: list[tuple[Step, bool]] = []
+    lost: list = []
+    rss: dict[int, float] = {}
     try:
         ensure_postgres_running()
-        others = other_sessions(dbname) if args.fault else []
-        if others and not args.restart_anyway:
-            raise SystemExit(
-                f"--fault restarts PostgreSQL, which would cut off the sessions on "
-                f"{', '.join(others)}: wait for them, or pass --restart-anyway"
-            )
         admin(f'CREATE DATABASE "{dbname}"')
         created = True
-        setup_started = time.perf_counter()
-        lessons = prepare(env, args.learners)["lessons"]
+        began = time.perf_counter()
+        lessons = prepare(server_env, max(steps))["lessons"]
         print(
-            f"database {dbname}: {args.learners} learners, {len(lessons)} lessons "
-            f"({sum(1 for x in lessons if x['quizzes'])} with a knowledge check), "
-            f"{time.perf_counter() - setup_started:.1f} s",
+            f"database {dbname}: {max(steps)} learners, {len(lessons)} lessons, "
+            f"{time.perf_counter() - began:.1f} s",
             flush=True,
         )
-        server, port = start_server(env, args.workers, log_path)
-        clients = sign_in_all(port, args.learners, args.timeout)
-        run = drive(args, clients, lessons, server, dbname)
-        run.lost = sorted(run.tally.acknowledged - completed_pairs(dbname))
+        server, port = start_server(server_env, args.workers, log_path)
+        Learner.lessons = lessons
+        Learner.tally.numbers = list(range(max(steps)))
+        Learner.host = f"http://127.0.0.1:{port}"
+        Learner.network_timeout = args.timeout
+        Learner.connection_timeout = args.timeout
+        workers_before = worker_pids(server.pid)
+        for learners in steps:
+            env = Environment(user_classes=[Learner], events=events)
+            step = run_step(env, learners, args, server, dbname, args.fault)
+            f = step.figures()
+            passed = f["errors"] == 0 and f["p99_ms"] < args.p99_ms and f["requests"] > 0
+            results.append((step, passed))
+            describe(step, passed)
+            if not passed and not args.fault:
+                break
+        workers_after = worker_pids(server.pid)
+        rss = {pid: rss_mb(pid) for pid in sorted(workers_after)}
+        lost = sorted(Learner.tally.acknowledged - completed_pairs(dbname))
     finally:
         if server is not None:
             server.terminate()
@@ -855,7 +684,6 @@ def main() -> None:
                 server.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 server.kill()
-                server.wait(timeout=5)
         try:
             ensure_postgres_running()
         finally:
@@ -868,7 +696,47 @@ def main() -> None:
                 shutil.copy(log_path, args.keep_log)
             log_text = log_path.read_text(errors="replace") if log_path.exists() else ""
             shutil.rmtree(tmp, ignore_errors=True)
-    print(json.dumps(report(args, run, log_text)))
+
+    tally = Learner.tally
+    print(
+        f"completions acknowledged: {tally.acks} ({len(tally.acknowledged)} learner-lessons), "
+        f"refused (check not passed): {tally.refused}, answers: {tally.answers}; "
+        f"lost (acknowledged, not in the database): {len(lost)}"
+    )
+    if tally.unexpected:
+        print(f"unexpected answers: {len(tally.unexpected)}, e.g. {tally.unexpected[:3]}")
+    print(
+        "gunicorn workers: RSS after the run "
+        + ", ".join(f"{pid} {mb:.0f} MB" for pid, mb in rss.items())
+        + ("" if workers_before == workers_after else " (a worker was RESTARTED)")
+    )
+    errors_in_log = sum("Error handling request" in line for line in log_text.splitlines())
+    if errors_in_log:
+        print(f"gunicorn log: {errors_in_log} 'Error handling request'")
+    passed_steps = [s for s, ok in results if ok]
+    best = passed_steps[-1] if passed_steps else results[-1][0]
+    result = best.figures() | {
+        "learners": best.learners if passed_steps else 0,
+        "lost": len(lost),
+        "worker_rss_mb": round(max(rss.values(), default=0.0), 1),
+    }
+    if args.fault:
+        step = results[-1][0]
+        fault = step.fault
+        window = fault and fault.opened is not None
+        outside = [
+            s for s in step.errors
+            if not window or s.start + s.ms / 1000 < fault.opened or s.start > fault.closed
+        ]  # fmt: skip
+        if fault:
+            print(f"fault: {fault.detail}; window {fault.opened} to {fault.closed} s")
+        result |= {
+            "learners": step.learners,
+            "errors": len(step.errors),
+            "errors_outside_fault": len(outside),
+            "fault_window_s": [round(fault.opened, 2), round(fault.closed, 2)] if window else None,
+        }
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
