@@ -17,9 +17,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from flask import send_file
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from werkzeug.wrappers import Response
 
 from leaders.text import FORMULA_STARTS, spreadsheet_cell
@@ -61,6 +58,12 @@ def _csv_value(value: object) -> object:
 def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """One sheet: the header row bold, filterable and frozen (with the first column); numbers as
     numbers, dates as dates, text as text even when it starts like a formula."""
+    # openpyxl (and the numpy and Pillow it pulls in, ~25 MB) is loaded by the first spreadsheet
+    # download, not by every worker at start-up.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Sheet1"
@@ -83,9 +86,18 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[objec
     return out.getvalue()
 
 
+def _xlsx_value(value: object) -> object:
+    """A spreadsheet-safe cell, line breaks as LF: whether CR LF survives into the file depends on
+    which XML writer openpyxl finds (lxml escapes the CR), so it is not left to chance."""
+    value = spreadsheet_cell(value, apostrophe=False)
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def _append(sheet, row: Sequence[object], widths: list[int]) -> tuple:
     """Add a row; widen `widths` to its longest line per column."""
-    values = [spreadsheet_cell(v, apostrophe=False) for v in row]
+    values = [_xlsx_value(v) for v in row]
     sheet.append(values)
     cells = sheet[sheet.max_row]
     for index, (cell, value) in enumerate(zip(cells, values, strict=True)):

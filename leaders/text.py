@@ -155,8 +155,11 @@ def shown_in_page(value: object) -> object:
 
 def xml_safe(text: str | None) -> str:
     """Text XML 1.0 can carry: characters it forbids (NUL, most controls, lone surrogates, U+FFFE,
-    U+FFFF) become U+FFFD, so a reader sees that something was there."""
-    return _NOT_XML.sub("\ufffd", text or "")
+    U+FFFF) become U+FFFD, so a reader sees that something was there. Line breaks become LF: an
+    XML reader turns CR LF into LF anyway, unless the writer escaped the CR (lxml does), so the
+    file reads the same whichever writer made it."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def spreadsheet_cell(value: object, *, apostrophe: bool = True) -> object:

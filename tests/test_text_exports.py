@@ -104,7 +104,7 @@ def test_dashboard_xlsx(hostile, client, what):
     formula = names[FORMULA]  # kept exactly, as text, with Excel's quote prefix
     assert formula.data_type == "s"
     assert formula.quotePrefix
-    # Illegal characters marked; the line break is kept (XML reads CR LF back as LF).
+    # Illegal characters marked; the line break is kept, as LF.
     assert "Ann\ufffd\ufffd\ufffd Jones\nBcc: x@example.org 😀" in names
     assert "Cât 😀 Ŷmlaen" in names
     # Readable: a frozen, filterable header row; columns fitted to what is in them, within limits.

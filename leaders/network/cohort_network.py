@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from leaders import downloads
 from leaders.cohorts.access import CohortAccess
@@ -46,6 +45,9 @@ from leaders.network.metrics import (
 from leaders.network.models import SurveyWave
 from leaders.organisations.sectors import sector_label
 from leaders.text import xml_safe
+
+if TYPE_CHECKING:
+    pass
 
 WIDTH, HEIGHT = 720, 520
 #: The `layer` values a page takes: reported ties only (the default), or with learning sets drawn.
@@ -272,6 +274,8 @@ def graphml(network: CohortNetwork) -> bytes:
     Every text passes `xml_safe`, so the file is valid XML whatever was stored in a name.
     """
     graph = build_graph(network.people, network.shown_ties)
+    import networkx as nx  # here, not at import: see leaders/network/__init__.py
+
     clean = nx.Graph()
     # GraphML has no "missing" value: empty strings stand for what was not recorded.
     for person in network.people:

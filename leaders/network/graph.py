@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ def build_graph(people: Iterable[Person], ties: Iterable[Tie]) -> nx.Graph:
     Nodes are added in id order, and edges in key order, so everything built on the graph
     (layouts, sampled estimates) is the same whatever order the records came in.
     """
+    import networkx as nx  # here, not at import: see leaders/network/__init__.py
+
     graph = nx.Graph()
     for person in sorted(people, key=lambda p: p.id):
         graph.add_node(

@@ -36,11 +36,13 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from leaders.network.graph import Person, Tie, build_graph
 from leaders.organisations.sectors import Sector
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SECTOR_COLOURS: Mapping[str, str] = MappingProxyType(
     {
@@ -157,6 +159,8 @@ cache = LayoutCache()
 
 def _spring(graph: nx.Graph, seed: int) -> dict[int, tuple[float, float]]:
     """networkx's spring layout, ties weighted by their number of kinds."""
+    import networkx as nx  # here, not at import: see leaders/network/__init__.py
+
     found = nx.spring_layout(graph, weight="weight", iterations=_ITERATIONS, seed=seed)
     return {int(node): (float(x), float(y)) for node, (x, y) in found.items()}
 

@@ -39,8 +39,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import igraph
+if TYPE_CHECKING:
+    import igraph
 
 from leaders.network.graph import Person, Tie, build_graph, tie_key
 
@@ -173,6 +175,8 @@ class FastGraph:
 
 
 def fast_graph(people: Iterable[Person], ties: Iterable[Tie]) -> FastGraph:
+    import igraph  # here, not at import: see leaders/network/__init__.py
+
     by_id = {p.id: p for p in people}
     ordered = [by_id[i] for i in sorted(by_id)]
     keys = sorted({tie_key(t.a, t.b) for t in ties if t.a != t.b and t.a in by_id and t.b in by_id})
