@@ -22,8 +22,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('joined_at', leaders.db_types.UTCDateTime(), nullable=True))
+    # A plain ADD COLUMN (no table rebuild, which would drop the user table's expression index).
+    op.add_column('user', sa.Column('joined_at', leaders.db_types.UTCDateTime(), nullable=True))
     op.execute(
         'UPDATE "user" SET joined_at = COALESCE(last_sign_in_at, created_at) '
         'WHERE password_hash IS NOT NULL'
@@ -31,5 +31,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('joined_at')
+    # DROP COLUMN needs SQLite 3.35 or later (2021); no table rebuild.
+    op.drop_column('user', 'joined_at')
