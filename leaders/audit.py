@@ -63,7 +63,7 @@ class Action(StrEnum):
     ACCOUNT_ROLE_CHANGED = "account-role-changed"
     ACCOUNT_DEACTIVATED = "account-deactivated"
     ACCOUNT_REACTIVATED = "account-reactivated"
-    PASSWORD_RESET_SENT = "password-reset-sent"
+    PASSWORD_RESET_SENT = "password-reset-sent"  # noqa: S105 (an action, not a password)
 
     @property
     def label(self) -> str:

@@ -43,9 +43,7 @@ def _names(response) -> list[str]:
 
 
 def _events(db, action: str) -> list[AuditEvent]:
-    return list(
-        db.session.execute(select(AuditEvent).where(AuditEvent.action == action)).scalars()
-    )
+    return list(db.session.execute(select(AuditEvent).where(AuditEvent.action == action)).scalars())
 
 
 def _post(client, url, **data):
@@ -63,7 +61,9 @@ def test_lists_everyone_sorted_by_name_with_aria_sort(admin_client, cast):
     assert len(names) == 9
     assert [n.split()[0] for n in names] == sorted(n.split()[0] for n in names)
     headers = page(response).find_all("th", scope="col")
-    sorts = {" ".join("".join(h.itertext()).split()).split(",")[0]: h.get("aria-sort") for h in headers}
+    sorts = {
+        " ".join("".join(h.itertext()).split()).split(",")[0]: h.get("aria-sort") for h in headers
+    }
     assert sorts["Name"] == "ascending"
     assert sorts["Email"] == "none"
     # The heading link reverses it.
@@ -78,9 +78,7 @@ def test_search_filters_and_status_in_the_address(admin_client, cast, db):
     assert _names(admin_client.get("/admin/users?q=council")) == [
         n for n in _names(admin_client.get("/admin/users")) if "Council" in n
     ]
-    assert _names(admin_client.get(f"/admin/users?q={cast.admin.email.upper()}")) == [
-        "Ada Admin"
-    ]
+    assert _names(admin_client.get(f"/admin/users?q={cast.admin.email.upper()}")) == ["Ada Admin"]
     assert _names(admin_client.get("/admin/users?q=ann+council")) == ["Ann Council"]
     assert _names(admin_client.get("/admin/users?role=programme_manager")) == [
         "Olga Other",
@@ -92,7 +90,8 @@ def test_search_filters_and_status_in_the_address(admin_client, cast, db):
     assert _names(admin_client.get("/admin/users?status=deactivated")) == [closed.name]
     assert _names(admin_client.get("/admin/users?status=locked")) == [locked.name]
     active = _names(admin_client.get("/admin/users?status=active"))
-    assert len(active) == 9 and locked.name not in active
+    assert len(active) == 9
+    assert locked.name not in active
     # Combined, and a stale or forged value is ignored rather than an error.
     assert _names(admin_client.get("/admin/users?status=invited&role=admin")) == []
     assert admin_client.get("/admin/users?status=nonsense&sort=evil&page=x").status_code == 200
@@ -122,7 +121,8 @@ def test_pages_past_100(admin_client, cast, db):
     assert _names(admin_client.get("/admin/users?q=bulk&page=99")) == _names(second)
     nav = page(first).one("nav", class_="govuk-pagination")
     next_link = [a.get("href") for a in nav.iter("a") if "page=2" in (a.get("href") or "")]
-    assert next_link and "q=bulk" in next_link[0]
+    assert next_link
+    assert "q=bulk" in next_link[0]
 
 
 def test_the_list_costs_two_queries_whatever_its_size(admin_client, cast, db, app):
@@ -185,7 +185,8 @@ def test_role_form_refuses_same_role_and_nonsense(admin_client, cast, db):
     summary = page(same).one("div", class_="govuk-error-summary")
     assert "already a programme manager" in " ".join("".join(summary.itertext()).split())
     bad = admin_client.post(url, data={"csrf_token": token, "role": "superuser", "confirm": "yes"})
-    assert bad.status_code == 200 and page(bad).find("div", class_="govuk-error-summary")
+    assert bad.status_code == 200
+    assert page(bad).find("div", class_="govuk-error-summary")
     db.session.expire_all()
     assert db.session.get(User, cast.manager.id).role == "programme_manager"
     assert _events(db, "account-role-changed") == []
@@ -199,7 +200,8 @@ def test_admin_cannot_demote_or_deactivate_themselves(admin_client, cast, db):
         assert forged.status_code == 403
         assert "your own" in text_of(forged)
     db.session.expire_all()
-    assert db.session.get(User, me).role == "admin" and db.session.get(User, me).active
+    assert db.session.get(User, me).role == "admin"
+    assert db.session.get(User, me).active
     detail = admin_client.get(f"/admin/users/{me}")
     assert "Another admin must change your role" in text_of(detail)
     assert page(detail).find("a", href=f"/admin/users/{me}/deactivate") is None
@@ -236,7 +238,8 @@ def test_deactivate_ends_sessions_and_reactivate(app, admin_client, cast, db):
     assert done.status_code == 302
     db.session.expire_all()
     ann = db.session.get(User, cast.learners[0].id)
-    assert not ann.active and ann.session_version == version + 1
+    assert not ann.active
+    assert ann.session_version == version + 1
     live = db.session.execute(
         select(func.count()).where(UserSession.user_id == ann.id, UserSession.ended_at.is_(None))
     ).scalar_one()
@@ -261,7 +264,8 @@ def test_an_erased_account_cannot_be_reactivated(admin_client, cast, db):
     url = f"/admin/users/{erased.id}/reactivate"
     assert admin_client.get(url).status_code == 403
     refused = _post(admin_client, url, confirm="yes")
-    assert refused.status_code == 403 and "erased" in text_of(refused)
+    assert refused.status_code == 403
+    assert "erased" in text_of(refused)
     db.session.expire_all()
     assert not db.session.get(User, erased.id).active
     assert _post(admin_client, f"/admin/users/{erased.id}/role", role="admin").status_code == 403
@@ -276,9 +280,11 @@ def test_resend_invitation_only_while_invited(app, admin_client, cast, db):
     done = _post(admin_client, f"/admin/users/{ivy.id}/resend-invitation")
     assert done.status_code == 302
     [mail] = [m for m in sent_emails(app) if m["to"] == ivy.email]
-    assert "/invitation/" in mail["text"] and cast.cohort.name in mail["subject"]
+    assert "/invitation/" in mail["text"]
+    assert cast.cohort.name in mail["subject"]
     [event] = _events(db, "invitation-resent")
-    assert event.cohort_id == cast.cohort.id and event.subject_id == ivy.id
+    assert event.cohort_id == cast.cohort.id
+    assert event.subject_id == ivy.id
     # Someone who has joined, or is in no cohort: refused, nothing sent.
     joined = _post(admin_client, f"/admin/users/{cast.learners[0].id}/resend-invitation")
     assert joined.status_code == 403
@@ -296,7 +302,8 @@ def test_send_reset_link_through_confirmation(app, admin_client, cast, db):
     done = admin_client.post(url, data={"csrf_token": form_token(asked), "confirm": "yes"})
     assert done.status_code == 302
     [mail] = sent_emails(app)
-    assert mail["to"] == ann.email and "/password-reset/" in mail["text"]
+    assert mail["to"] == ann.email
+    assert "/password-reset/" in mail["text"]
     assert len(_events(db, "password-reset-sent")) == 1
     # The link works: it is the same one "Forgotten password" sends.
     link = mail["text"].split("/password-reset/")[1].split()[0]
@@ -307,7 +314,11 @@ def test_send_reset_link_through_confirmation(app, admin_client, cast, db):
 
 @pytest.mark.parametrize("who", ["learner", "manager", "facilitator"])
 def test_non_admins_are_refused_every_admin_route(app, cast, db, who):
-    person = {"learner": cast.learners[0], "manager": cast.manager, "facilitator": cast.facilitator}[who]
+    person = {
+        "learner": cast.learners[0],
+        "manager": cast.manager,
+        "facilitator": cast.facilitator,
+    }[who]
     client = app.test_client()
     sign_in(client, person)
     target = cast.learners[1].id
@@ -328,8 +339,12 @@ def test_non_admins_are_refused_every_admin_route(app, cast, db, who):
     db.session.expire_all()
     assert db.session.get(User, person.id).role == person.role
     assert db.session.get(User, target).active
-    assert db.session.execute(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action.like("account-%"))).scalar_one() == 0
+    assert (
+        db.session.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action.like("account-%"))
+        ).scalar_one()
+        == 0
+    )
 
 
 def test_users_in_the_admin_navigation(admin_client, app, cast):
