@@ -112,6 +112,8 @@ ROUTES = [
     ("cohorts.invite", "POST", "/cohorts/{a}/people/invite", COHORT_MANAGE),
     ("cohorts.upload", "GET", "/cohorts/{a}/people/import", COHORT_MANAGE),
     ("cohorts.upload", "POST", "/cohorts/{a}/people/import", COHORT_MANAGE),
+    ("cohorts.import_template", "GET", "/cohorts/{a}/people/import/template.csv", COHORT_MANAGE),
+    ("cohorts.import_template", "GET", "/cohorts/{a}/people/import/template.xlsx", COHORT_MANAGE),
     ("cohorts.confirm_import", "GET", "/cohorts/{a}/people/import/{pending}", COHORT_MANAGE),
     ("cohorts.confirm_import", "POST", "/cohorts/{a}/people/import/{pending}", COHORT_MANAGE),
     ("cohorts.resend", "POST", "/cohorts/{a}/people/{ivy}/resend", COHORT_MANAGE),
