@@ -22,8 +22,8 @@ from leaders.timeutil import as_utc, utcnow
 
 
 class Status(StrEnum):
-    INVITED = "invited"
     ACTIVE = "active"
+    INVITED = "invited"
     LOCKED = "locked"
     DEACTIVATED = "deactivated"
 
@@ -57,11 +57,11 @@ def read_state(args: Any) -> TableState:
 
 def _status_conditions(now: datetime) -> dict[Status, ColumnElement[bool]]:
     locked = and_(User.active.is_(True), User.locked_until.is_not(None), User.locked_until > now)
-    return {
-        Status.DEACTIVATED: User.active.is_(False),
-        Status.LOCKED: locked,
-        Status.INVITED: and_(User.active.is_(True), User.joined_at.is_(None), ~locked),
+    return {  # in the order the Status column sorts
         Status.ACTIVE: and_(User.active.is_(True), User.joined_at.is_not(None), ~locked),
+        Status.INVITED: and_(User.active.is_(True), User.joined_at.is_(None), ~locked),
+        Status.LOCKED: locked,
+        Status.DEACTIVATED: User.active.is_(False),
     }
 
 
@@ -135,7 +135,10 @@ def user_page(state: TableState) -> Page[UserRow]:
             (User.role == Role.PROGRAMME_MANAGER.value, 1),
             else_=2,
         ),
-        "status": status,
+        # Active, invited, locked, deactivated: the order of the Status enum.
+        "status": case(
+            *((condition, rank) for rank, condition in enumerate(_status_conditions(now).values()))
+        ),
         "last_active": User.last_active_at,
     }[state.sort]
     ordered = order.desc() if state.descending else order.asc()

@@ -354,3 +354,26 @@ def test_users_in_the_admin_navigation(admin_client, app, cast):
     learner = app.test_client()
     sign_in(learner, cast.learners[0])
     assert "/admin/users" not in learner.get("/home").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "column", ["name", "email", "organisation", "role", "status", "last_active"]
+)
+def test_every_column_sorts_both_ways(admin_client, cast, column):
+    make_user(name="Ivy Invited", password=None)
+    make_user(name="Dee Closed", active=False)
+    up = admin_client.get(f"/admin/users?sort={column}&dir=asc")
+    down = admin_client.get(f"/admin/users?sort={column}&dir=desc")
+    sorted_header = [
+        h for h in page(up).find_all("th", scope="col") if h.get("aria-sort") != "none"
+    ]
+    assert len(sorted_header) == 1
+    assert sorted(_names(up)) == sorted(_names(down))
+    assert len(_names(up)) == 11
+    if column == "role":
+        assert _names(up)[-1] == "Ada Admin"
+        assert _names(down)[0] == "Ada Admin"
+    if column == "status":
+        assert _names(up)[0] == "Ada Admin"  # active, first by name
+        assert _names(up)[-2:] == ["Ivy Invited", "Dee Closed"]
+        assert _names(down)[:2] == ["Dee Closed", "Ivy Invited"]

@@ -32,6 +32,12 @@ def test_admin_searches_users_and_changes_a_role_through_confirmation(browser, w
     if SHOTS.parent.exists():
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "admin-users-1280.png"), full_page=True)
+    # At 320 CSS pixels the rows stack: nothing scrolls sideways.
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    if SHOTS.exists():
+        page.screenshot(path=str(SHOTS / "admin-users-320.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     manager = world.accounts["manager"]
     page.get_by_label("Search by name or email").fill(manager.email.upper())
@@ -47,6 +53,8 @@ def test_admin_searches_users_and_changes_a_role_through_confirmation(browser, w
 
     rows.first.get_by_role("link", name=manager.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(manager.name)
+    if SHOTS.exists():
+        page.screenshot(path=str(SHOTS / "admin-user-1280.png"), full_page=True)
     page.get_by_role("link", name="Change role").click()
     page.get_by_label("Admin", exact=True).check()
     page.get_by_role("button", name="Continue").click()
