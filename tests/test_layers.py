@@ -64,7 +64,11 @@ WIRING = {"__init__", "main", "demo", "demo_programme", "cli", "models", "wsgi"}
 #: What plumbing may use from a feature package: the account model and the access rules.
 PLUMBING_MAY_USE = {"leaders.auth.models", "leaders.auth.rules"}
 
-LAYER = {"plumbing": 0, **{name: i for i, name in enumerate(FEATURES, start=1)}, "wiring": len(FEATURES) + 1}
+LAYER = {
+    "plumbing": 0,
+    **{name: i for i, name in enumerate(FEATURES, start=1)},
+    "wiring": len(FEATURES) + 1,
+}
 
 
 def _group(module: str) -> str | None:
