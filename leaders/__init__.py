@@ -116,6 +116,7 @@ def _register_personal_data() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from leaders.admin.views import bp as admin_bp
     from leaders.auth.views import bp as auth_bp
     from leaders.cohorts.views import bp as cohorts_bp
     from leaders.errors import register_error_handlers
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(emails_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(admin_bp)
     register_error_handlers(app)
 
 

@@ -59,6 +59,11 @@ class Action(StrEnum):
     # Signing in
     SIGN_IN_FAILED = "sign-in-failed"
     LOCKED_OUT = "locked-out"
+    # Accounts (the admin's user pages)
+    ACCOUNT_ROLE_CHANGED = "account-role-changed"
+    ACCOUNT_DEACTIVATED = "account-deactivated"
+    ACCOUNT_REACTIVATED = "account-reactivated"
+    PASSWORD_RESET_SENT = "password-reset-sent"  # noqa: S105 (an action, not a password)
 
     @property
     def label(self) -> str:
@@ -90,6 +95,10 @@ LABELS: dict[Action, str] = {
     Action.ORGANISATIONS_MERGED: "Merged organisations",
     Action.SIGN_IN_FAILED: "Sign-in failed",
     Action.LOCKED_OUT: "Account locked",
+    Action.ACCOUNT_ROLE_CHANGED: "Changed someone's role",
+    Action.ACCOUNT_DEACTIVATED: "Deactivated an account",
+    Action.ACCOUNT_REACTIVATED: "Reactivated an account",
+    Action.PASSWORD_RESET_SENT: "Sent a password reset link",
 }
 
 

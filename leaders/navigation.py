@@ -47,6 +47,7 @@ ENTRIES: list[NavEntry] = [
         ("privacy.erasures", "privacy.audit"),
         rules.can_administer,
     ),
+    NavEntry("Users", "admin.index", ("admin.",), shown_to=rules.can_administer),
     NavEntry(
         "Organisations", "organisations.index", ("organisations.",), shown_to=rules.can_administer
     ),

@@ -112,6 +112,8 @@ ROUTES = [
     ("cohorts.invite", "POST", "/cohorts/{a}/people/invite", COHORT_MANAGE),
     ("cohorts.upload", "GET", "/cohorts/{a}/people/import", COHORT_MANAGE),
     ("cohorts.upload", "POST", "/cohorts/{a}/people/import", COHORT_MANAGE),
+    ("cohorts.import_template", "GET", "/cohorts/{a}/people/import/template.csv", COHORT_MANAGE),
+    ("cohorts.import_template", "GET", "/cohorts/{a}/people/import/template.xlsx", COHORT_MANAGE),
     ("cohorts.confirm_import", "GET", "/cohorts/{a}/people/import/{pending}", COHORT_MANAGE),
     ("cohorts.confirm_import", "POST", "/cohorts/{a}/people/import/{pending}", COHORT_MANAGE),
     ("cohorts.resend", "POST", "/cohorts/{a}/people/{ivy}/resend", COHORT_MANAGE),
@@ -170,6 +172,25 @@ ROUTES = [
     ("privacy.audit", "GET", "/admin/audit", ADMIN_ONLY),
     ("privacy.audit_csv", "GET", "/admin/audit.csv", ADMIN_ONLY),
     ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
+    ("admin.index", "GET", "/admin/users", ADMIN_ONLY),
+    ("admin.user", "GET", "/admin/users/{ann}", ADMIN_ONLY),
+    ("admin.change_role", "GET", "/admin/users/{ann}/role", ADMIN_ONLY),
+    ("admin.change_role", "POST", "/admin/users/{ann}/role", ADMIN_ONLY),
+    ("admin.deactivate", "GET", "/admin/users/{ann}/deactivate", ADMIN_ONLY),
+    ("admin.deactivate", "POST", "/admin/users/{ann}/deactivate", ADMIN_ONLY),
+    ("admin.reactivate", "GET", "/admin/users/{closed}/reactivate", ADMIN_ONLY),
+    ("admin.reactivate", "POST", "/admin/users/{closed}/reactivate", ADMIN_ONLY),
+    # What the page does not offer, the server refuses, admins included: an erased account
+    # reopened, an invitation to someone who has joined, a reset link to an invited person.
+    ("admin.reactivate", "POST", "/admin/users/{erased}/reactivate", NOT_FOR_THEM),
+    ("admin.change_role", "POST", "/admin/users/{erased}/role", NOT_FOR_THEM),
+    ("admin.resend_invitation", "POST", "/admin/users/{ivy}/resend-invitation", ADMIN_ONLY),
+    ("admin.resend_invitation", "POST", "/admin/users/{cat}/resend-invitation", NOT_FOR_THEM),
+    ("admin.send_reset_link", "GET", "/admin/users/{ann}/reset-link", ADMIN_ONLY),
+    ("admin.send_reset_link", "POST", "/admin/users/{ann}/reset-link", ADMIN_ONLY),
+    ("admin.send_reset_link", "POST", "/admin/users/{ivy}/reset-link", NOT_FOR_THEM),
+    # A user id that does not exist.
+    ("admin.user", "GET", "/admin/users/999999", rule(anonymous="login", rest=403, admin=404)),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]
@@ -219,6 +240,7 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
     erased = make_user(name="Erased learner", password=None, active=False)
     enrol(cast.cohort, erased)
     done = ErasureRequest(user_id=erased.id, completed_at=utcnow())
+    closed = make_user(name="Cleo Closed", active=False)
     db.session.add_all([erasure, done])
     mail_a, mail_b = (
         Email(
@@ -262,6 +284,7 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "done": done.id,
         "ivy": ivy.id,
         "erased": erased.id,
+        "closed": closed.id,
         "otto": cast.outsider.id,
         "mail_a": mail_a.id,
         "mail_b": mail_b.id,

@@ -5,8 +5,8 @@ The declared order, bottom to top (issue 12; README "Layers"):
  0 plumbing: the modules at the top of leaders/ (extensions, db_types, … navigation) and the outbox
    package. They may import each other, and from the feature packages only auth's models and rules.
  1 auth   2 places   3 organisations   4 catalogue   5 cohorts   6 learning   7 network
- 8 oversight   9 privacy
-10 wiring: main, demo, demo_programme, cli, models, wsgi and leaders/__init__.py (may import anything).
+ 8 oversight   9 privacy   10 admin
+top wiring: main, demo, demo_programme, cli, models, wsgi and leaders/__init__.py (may import anything).
 
 A package may import only packages below it (each layer holds one package, or the plumbing or
 wiring modules). Every import counts, at
@@ -60,12 +60,17 @@ FEATURES = [
     "network",
     "oversight",
     "privacy",
+    "admin",
 ]
 WIRING = {"__init__", "main", "demo", "demo_programme", "cli", "models", "wsgi"}
 #: What plumbing may use from a feature package: the account model and the access rules.
 PLUMBING_MAY_USE = {"leaders.auth.models", "leaders.auth.rules"}
 
-LAYER = {"plumbing": 0, **{name: i for i, name in enumerate(FEATURES, start=1)}, "wiring": 10}
+LAYER = {
+    "plumbing": 0,
+    **{name: i for i, name in enumerate(FEATURES, start=1)},
+    "wiring": len(FEATURES) + 1,
+}
 
 
 def _group(module: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Enrolling a cohort from a spreadsheet (CSV): validate every row first, then write all or nothing.
+"""Enrolling a cohort from a spreadsheet (CSV or .xlsx): validate every row first, then write all or nothing.
 
 Columns (any order, header names case-insensitive): name, email, organisation, job title, cohort role.
 Re-importing the same file changes nothing: people are matched by email (folded in Python, see
@@ -12,11 +12,13 @@ import csv
 import io
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
 from leaders.auth.models import email_key
+from leaders.cohorts import xlsx_reader
 from leaders.cohorts.models import CohortRole
 from leaders.filters import plural
 
@@ -74,12 +76,47 @@ def _decode(data: bytes) -> str:
     )
 
 
-def parse(data: bytes) -> list[Row]:
-    """Every row, checked. ImportRejected lists every problem, each with its row and column."""
+#: The largest file read (the upload limit, MAX_CONTENT_LENGTH, is usually smaller still).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def is_xlsx(filename: str) -> bool:
+    return filename.lower().endswith(".xlsx")
+
+
+def parse(data: bytes, filename: str = "people.csv") -> list[Row]:
+    """Every row, checked. ImportRejected lists every problem, each with its row and column.
+
+    A file named .xlsx is read as an Excel workbook (`xlsx_reader`), anything else as CSV; both
+    go through the same checks.
+    """
     if not data.strip():
         raise ImportRejected(
-            [Problem(None, "", "The file is empty. Choose the CSV file with your list of people")]
+            [
+                Problem(
+                    None,
+                    "",
+                    "The file is empty. Choose the CSV or Excel file with your list of people",
+                )
+            ]
         )
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRejected(
+            [
+                Problem(
+                    None,
+                    "",
+                    f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB. "
+                    f"A list of {MAX_ROWS} people is much smaller: keep only the list in it",
+                )
+            ]
+        )
+    if is_xlsx(filename):
+        try:
+            header, sheet_rows = xlsx_reader.read(data, max_rows=MAX_ROWS)
+        except xlsx_reader.Unreadable as error:
+            raise ImportRejected([Problem(error.row, "", error.message)]) from None
+        return _parse_table(header, iter(sheet_rows))
     text = _decode(data)
     if "\x00" in text:
         raise ImportRejected(
@@ -92,6 +129,29 @@ def parse(data: bytes) -> list[Row]:
         raise ImportRejected(
             [Problem(1, "", "The first row must name the columns: " + ", ".join(COLUMNS))]
         ) from None
+    return _parse_table(header, _csv_rows(reader))
+
+
+class _Unreadable(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def _csv_rows(reader) -> Iterator[xlsx_reader.SheetRow]:
+    try:
+        for number, cells in enumerate(reader, start=2):
+            yield xlsx_reader.SheetRow(number, cells)
+    except csv.Error as error:
+        raise _Unreadable(
+            Problem(
+                reader.line_num,
+                "",
+                f"The file could not be read here ({error}). Check for a stray quotation mark",
+            )
+        ) from None
+
+
+def _parse_table(header: list[str], sheet_rows: Iterator[xlsx_reader.SheetRow]) -> list[Row]:
     names = [cell.strip().lower().replace("_", " ") for cell in header]
     problems: list[Problem] = []
     for cell, times in Counter(names).items():
@@ -119,12 +179,14 @@ def parse(data: bytes) -> list[Row]:
     if problems:
         raise ImportRejected(problems)
     position = {column: names.index(column) for column in COLUMNS}
+    column_at = {i: c for c, i in position.items()}
 
     rows: list[Row] = []
     seen: dict[str, int] = {}
     try:
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
+        for sheet_row in sheet_rows:
+            number, cells = sheet_row.number, sheet_row.cells
+            if not any(cell.strip() for cell in cells) and not sheet_row.problems:
                 continue
             if len(rows) >= MAX_ROWS:
                 problems.append(
@@ -135,6 +197,13 @@ def parse(data: bytes) -> list[Row]:
                     )
                 )
                 break
+            cell_problems = [
+                Problem(number, column_at.get(i, ""), message)
+                for i, message in sorted(sheet_row.problems.items())
+            ]
+            if cell_problems:
+                problems += cell_problems
+                continue
             value = {c: (cells[i].strip() if i < len(cells) else "") for c, i in position.items()}
             row_problems = _check_row(number, value, seen)
             problems += row_problems
@@ -149,14 +218,8 @@ def parse(data: bytes) -> list[Row]:
                         (CohortRole.parse(value["cohort role"]) or CohortRole.LEARNER).value,
                     )
                 )
-    except csv.Error as error:
-        problems.append(
-            Problem(
-                reader.line_num,
-                "",
-                f"The file could not be read here ({error}). Check for a stray quotation mark",
-            )
-        )
+    except _Unreadable as unreadable:
+        problems.append(unreadable.problem)
     if problems:
         raise ImportRejected(problems)
     if not rows:

@@ -13,11 +13,13 @@ from leaders import audit, uow
 from leaders.auth.rules import signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import enrolment, import_plan, services
+from leaders.cohorts import import_template as import_template_files
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.cohorts.blueprint import bp
 from leaders.cohorts.forms import DueDatesForm, ImportForm
 from leaders.cohorts.models import CohortRole
 from leaders.cohorts.table_forms import ConfirmImportForm
+from leaders.downloads import XLSX, send_download
 from leaders.filters import plural
 
 #: Problems listed one by one in the error summary; the table below the form lists them all.
@@ -32,7 +34,8 @@ def upload(cohort_id: int) -> str | Response:
     problems: list[enrolment.Problem] = []
     if form.validate_on_submit():
         try:
-            rows = enrolment.parse(form.file.data.read())
+            upload = form.file.data
+            rows = enrolment.parse(upload.read(enrolment.MAX_FILE_BYTES + 1), upload.filename)
         except enrolment.ImportRejected as rejected:
             problems = rejected.problems
         else:
@@ -52,7 +55,24 @@ def upload(cohort_id: int) -> str | Response:
             }
         ] + [{"text": p.summary, "href": "#problems"} for p in problems[:SUMMARY_PROBLEMS]]
     return render_template(
-        "cohorts/import.html", access=access, form=form, problems=problems, error_list=error_list
+        "cohorts/import.html",
+        access=access,
+        form=form,
+        problems=problems,
+        error_list=error_list,
+        max_rows=f"{enrolment.MAX_ROWS:,}",
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/people/import/template.<any(csv, xlsx):kind>")
+@signed_in
+def import_template(cohort_id: int, kind: str) -> Response:
+    """The file to fill in: the header row and an example row (and, in Excel, a Notes sheet)."""
+    require_manager(cohort_access(current_user, cohort_id))
+    if kind == "xlsx":
+        return send_download(import_template_files.xlsx_template(), "people-to-import.xlsx", XLSX)
+    return send_download(
+        import_template_files.csv_template(), "people-to-import.csv", "text/csv; charset=utf-8"
     )
 
 

@@ -144,18 +144,26 @@ class InviteForm(Form):
 
 class ImportForm(Form):
     file = FileField(
-        "Upload a CSV file",
+        "Upload a CSV or Excel file",
         widget=GovFileInput(),
-        description="Columns: name, email, organisation, job title, cohort role. Save from Excel as 'CSV UTF-8'.",
+        description="An Excel workbook (.xlsx) or a CSV file saved as 'CSV UTF-8'. Columns: "
+        "name, email, organisation, job title, cohort role.",
     )
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
     def validate_file(self, field: FileField) -> None:
         if not field.data or not getattr(field.data, "filename", ""):
-            raise ValidationError("Choose a CSV file")
-        if not field.data.filename.lower().endswith(".csv"):
+            raise ValidationError("Choose a CSV or Excel file")
+        name = field.data.filename.lower()
+        if name.endswith(".xls"):
             raise ValidationError(
-                "The file must be a CSV file. In Excel, choose Save as, then 'CSV UTF-8'"
+                "The file is an old Excel (.xls) workbook. In Excel, choose Save as, then "
+                "'Excel Workbook (.xlsx)' or 'CSV UTF-8'"
+            )
+        if not name.endswith((".csv", ".xlsx")):
+            raise ValidationError(
+                "The file must be an Excel workbook (.xlsx) or a CSV file. In Excel, choose "
+                "Save as, then 'Excel Workbook (.xlsx)' or 'CSV UTF-8'"
             )
 
 

@@ -7,16 +7,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app, render_template, url_for
 from sqlalchemy import case, delete, func, select
 
-from leaders import audit, outbox, uow
-from leaders.auth import rules, tokens
+from leaders import audit, uow
+from leaders.auth import rules
 from leaders.auth import services as accounts
 from leaders.auth.models import User
 from leaders.catalogue.model import Course
 from leaders.cohorts.access import CohortAccess, ModuleDates
-from leaders.cohorts.models import Cohort, CohortMember, CohortModule, CohortRole
+
+# Invitations live in their own module; these names stay here for the views that use them.
+from leaders.cohorts.invitations import (  # noqa: F401
+    InvitationFacts,
+    invitation_facts,
+    send_invitation,
+    send_invitations,
+    why_not_invite,
+)
+from leaders.cohorts.models import (
+    Cohort,
+    CohortMember,
+    CohortModule,
+    CohortRole,
+)
 from leaders.extensions import db
 from leaders.organisations.models import Organisation
 from leaders.places.models import Place
@@ -313,41 +326,3 @@ def remove_person(cohort: Cohort, user_id: int, *, actor: audit.Ref) -> bool:
             audit.Action.REMOVED, actor=actor, cohort=cohort, subject=user_id, detail=detail
         )
     return removed is not None
-
-
-def why_not_invite(user: User) -> str | None:
-    """Why this person cannot be sent an invitation (they can sign in already, or are erased)."""
-    if not user.active:
-        return f"{user.name}'s account is closed, so no invitation can be sent."
-    if user.joined_at is not None:
-        return (
-            f"{user.name} has already taken up their account, so there is no invitation to resend. "
-            "They can sign in, or reset their password from the sign-in page."
-        )
-    return None
-
-
-def send_invitation(user: User, cohort: Cohort) -> None:
-    """Queue an email with a time-limited link to set a password and join (sent after the commit)."""
-    link = url_for(
-        "auth.accept_invitation", token=tokens.make_token(user, "invite"), _external=True
-    )
-    days = current_app.config["INVITATION_MAX_AGE"] // 86400
-    context = {"user": user, "cohort": cohort, "link": link, "days": days}
-    outbox.queue(
-        to=user.email,
-        to_name=user.name,
-        subject=f"You are invited to {cohort.name} on Place Leaders",
-        text=render_template("cohorts/email/invitation.txt", **context),
-        html=render_template("cohorts/email/invitation.html", **context),
-        kind="invitation",
-        cohort=cohort,
-        user=user,
-    )
-
-
-def send_invitations(users: list[User], cohort: Cohort) -> int:
-    """Queue each invitation in the outbox (no commit); the queue delivers them after the commit."""
-    for user in users:
-        send_invitation(user, cohort)
-    return len(users)

@@ -136,7 +136,7 @@ def _people_csv(*rows: tuple[str, str, str]) -> bytes:
 def _upload(rows: bytes):
     def visit(page, w: World) -> None:
         page.goto(f"/cohorts/{w.cohort_id}/people/import")
-        page.get_by_label("Upload a CSV file").set_input_files(
+        page.get_by_label("Upload a CSV or Excel file").set_input_files(
             {"name": "people.csv", "mimeType": "text/csv", "buffer": rows}
         )
         page.get_by_role("button", name="Check the file").click()
@@ -245,7 +245,7 @@ CASES = [
         _submit(cohort("/people/invite"), "Invite", {"Email address": "not an email"}),
         "Enter the person's full name",
     ),
-    Case("manager", "import", go(cohort("/people/import")), "Upload a CSV file"),
+    Case("manager", "import", go(cohort("/people/import")), "Upload a CSV or Excel file"),
     Case("manager", "import with errors", _upload(BROKEN_CSV), "Problems in the file"),
     Case("manager", "confirm import", _upload(GOOD_CSV), "Check and confirm the import"),
     Case(
@@ -316,6 +316,23 @@ CASES = [
     Case("admin", "erasure requests", go("/admin/erasure-requests"), "Nia Osei"),
     Case("admin", "erase, confirmation", _erase_confirmation, "Erased data cannot be recovered"),
     Case("admin", "audit log", go("/admin/audit"), "Filter the log"),
+    Case("admin", "users", go("/admin/users"), "Search by name or email"),
+    Case(
+        "admin", "users, filtered", go("/admin/users?status=active&q=a&sort=role"), "Clear search"
+    ),
+    Case("admin", "one user", go(lambda w: f"/admin/users/{w.other_learner_id}"), "Cohorts"),
+    Case(
+        "admin",
+        "change a user's role",
+        go(lambda w: f"/admin/users/{w.other_learner_id}/role"),
+        "What role should",
+    ),
+    Case(
+        "admin",
+        "deactivate a user, confirmation",
+        go(lambda w: f"/admin/users/{w.other_learner_id}/deactivate"),
+        "signed out at once",
+    ),
     Case(
         "admin",
         "audit log, one cohort",

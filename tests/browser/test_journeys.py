@@ -171,7 +171,7 @@ def _csv(rows) -> bytes:
 
 
 def _upload(page, name: str, data: bytes) -> None:
-    page.get_by_label("Upload a CSV file").set_input_files(
+    page.get_by_label("Upload a CSV or Excel file").set_input_files(
         {"name": name, "mimeType": "text/csv", "buffer": data}
     )
     page.get_by_role("button", name="Check the file").click()

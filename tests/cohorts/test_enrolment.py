@@ -154,10 +154,12 @@ def test_a_used_or_foreign_pending_import_is_refused(cast, as_user, db):
     assert response.status_code == 302  # gone: back to the upload page
 
 
-def test_upload_needs_a_csv_file(cast, as_user):
+def test_upload_needs_a_csv_or_excel_file(cast, as_user):
     client = as_user(cast.manager)
-    response = _upload(client, cast.cohort.id, GOOD, name="people.xlsx")
-    assert "The file must be a CSV file" in text_of(response)
+    response = _upload(client, cast.cohort.id, GOOD, name="people.txt")
+    assert "The file must be an Excel workbook (.xlsx) or a CSV file" in text_of(response)
+    old = _upload(client, cast.cohort.id, GOOD, name="people.xls")
+    assert "old Excel (.xls) workbook" in text_of(old)
 
 
 def test_oversized_upload_is_refused(cast, as_user, app):
