@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import load_workbook
-from openpyxl.styles import Alignment, Font
-
 from leaders.cohorts.enrolment import COLUMNS, MAX_ROWS, ROLE_WORDS
 from leaders.downloads import csv_text, xlsx_bytes
 
@@ -45,6 +42,9 @@ def csv_template() -> str:
 
 
 def xlsx_template() -> bytes:
+    from openpyxl import load_workbook  # loaded when a template is asked for, not at start-up
+    from openpyxl.styles import Alignment, Font
+
     book = load_workbook(io.BytesIO(xlsx_bytes("People", COLUMNS, [EXAMPLE])))
     people = book.active
     for column in "ABCDE":

@@ -16,8 +16,6 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from openpyxl import load_workbook
-
 from leaders.filters import govuk_date
 
 #: What the parts of a workbook may unzip to: a list of 1,000 people is well under 1 MB.
@@ -70,6 +68,8 @@ def read(data: bytes, *, max_rows: int) -> tuple[list[str], list[SheetRow]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about parts it does not read
+            from openpyxl import load_workbook  # loaded by the first import, not at start-up
+
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a broken file: all mean "not readable"
         raise Unreadable(_NOT_XLSX) from None
