@@ -101,6 +101,9 @@ def _register_extensions(app: Flask) -> None:
     navigation.init_app(app)
     catalogue_store.init_app(app)
     outbox.init_app(app)
+    from leaders.credentials import listeners, signing  # noqa: F401  (listens to course_completed)
+
+    signing.init_app(app)
 
 
 def _register_personal_data() -> None:
@@ -108,6 +111,7 @@ def _register_personal_data() -> None:
     lists their files in this order."""
     import leaders.auth.personal_data
     import leaders.cohorts.personal_data
+    import leaders.credentials.personal_data
     import leaders.learning.personal_data
     import leaders.network.personal_data
     import leaders.outbox.personal_data
@@ -117,6 +121,7 @@ def _register_personal_data() -> None:
 def _register_blueprints(app: Flask) -> None:
     from leaders.auth.views import bp as auth_bp
     from leaders.cohorts.views import bp as cohorts_bp
+    from leaders.credentials.views import bp as credentials_bp
     from leaders.errors import register_error_handlers
     from leaders.learning.views import bp as learning_bp
     from leaders.main.views import bp as main_bp
@@ -135,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(emails_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(credentials_bp)
     register_error_handlers(app)
 
 

@@ -57,6 +57,7 @@ FEATURES = [
     "learning",
     "network",
     "oversight",
+    "credentials",
     "privacy",
 ]
 WIRING = {"__init__", "main", "demo", "demo_programme", "cli", "models", "wsgi"}

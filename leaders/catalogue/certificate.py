@@ -70,17 +70,20 @@ def read_certificate(name: str, node: Node) -> tuple[RawRule | None, str | None]
     entries: dict[str, Node] = node.value
     for key in entries:
         if key not in _KEYS:
-            return None, f'unknown certificate setting "{key}": use modules, pass_mark or attendance'
+            return (
+                None,
+                f'unknown certificate setting "{key}": use modules, pass_mark or attendance',
+            )
     modules_node = entries.get("modules")
     if modules_node is None or modules_node.value is None:
-        return None, "certificate has no modules: add \"  modules: all\" or a list of module names"
+        return None, 'certificate has no modules: add "  modules: all" or a list of module names'
     modules: str | tuple[tuple[str, int], ...]
     if modules_node.is_list:
         slugs = []
         for item in modules_node.value:
             text = item.as_text()
             if text is None or item.is_list or item.is_mapping or not text.strip():
-                return None, "certificate modules must be module names, each on a line with \"  - \""
+                return None, 'certificate modules must be module names, each on a line with "  - "'
             slugs.append((text.strip(), item.line))
         if not slugs:
             return None, "certificate modules is an empty list: name at least one module"
@@ -106,7 +109,7 @@ def check_modules(
     """The rule with module keys; a problem for each name that is not a module of the course."""
     if not isinstance(raw, RawRule):
         return None
-    if raw.modules == "all":
+    if isinstance(raw.modules, str):
         chosen = list(slugs)
     else:
         chosen = []

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from . import currency
-from .model import IMAGE_EXTENSIONS, Problem
 from .certificate import check_modules
+from .model import IMAGE_EXTENSIONS, Problem
 from .parse import (
     COURSE_FIELDS,
     COURSE_RE,
