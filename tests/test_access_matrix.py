@@ -170,6 +170,23 @@ ROUTES = [
     ("privacy.audit", "GET", "/admin/audit", ADMIN_ONLY),
     ("privacy.audit_csv", "GET", "/admin/audit.csv", ADMIN_ONLY),
     ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
+    # Certificates: verification is public; the PDF is its holder's (Ann) and admins'.
+    ("credentials.show", "GET", "/credentials/{cred}", PUBLIC),
+    ("credentials.as_json", "GET", "/credentials/{cred}.json", PUBLIC),
+    ("credentials.as_jwt", "GET", "/credentials/{cred}.jwt", PUBLIC),
+    ("credentials.status_list", "GET", "/credentials/status/1", PUBLIC),
+    ("credentials.did_document", "GET", "/.well-known/did.json", PUBLIC),
+    ("credentials.jwks", "GET", "/.well-known/jwks.json", PUBLIC),
+    (
+        "credentials.certificate",
+        "GET",
+        "/credentials/{cred}/certificate.pdf",
+        rule(anonymous="login", rest=404, learner="ok", admin="ok"),
+    ),
+    ("credentials.revoke", "GET", "/credentials/{cred}/revoke", ADMIN_ONLY),
+    ("credentials.revoke", "POST", "/credentials/{cred}/revoke", ADMIN_ONLY),
+    ("credentials.decide", "GET", "/cohorts/{a}/people/{ann}/certificate", COHORT_MANAGE),
+    ("credentials.decide", "POST", "/cohorts/{a}/people/{ann}/certificate", COHORT_MANAGE),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]
@@ -235,6 +252,20 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
     )
     db.session.add_all([mail_a, mail_b])
     db.session.commit()
+    from leaders.credentials.models import Credential
+
+    cred = Credential(
+        id="matrix-credential",
+        user_id=ann.id,
+        course_key=cast.cohort.course_key,
+        recipient_name=ann.name,
+        course_title="Sample course",
+        status_index=7,
+        token="not.a.token",
+        revoked_reason="",
+    )
+    db.session.add(cred)
+    db.session.commit()
     users = {
         "learner": ann,
         "other_learner": cast.outsider,
@@ -265,6 +296,7 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "otto": cast.outsider.id,
         "mail_a": mail_a.id,
         "mail_b": mail_b.id,
+        "cred": cred.id,
     }
     return users, ids
 
