@@ -10,9 +10,9 @@ publishes as a JWKS and in a did:web DID document. The algorithm is ``Ed25519`` 
 fully-specified name for EdDSA over Ed25519; ``jose`` and ``joserfc`` both take it).
 
 The key comes from ``CREDENTIALS_SIGNING_KEY`` (an Ed25519 private key as PKCS#8 PEM or as a JWK).
-Production refuses to start without one (config.py). Development and the tests make a throwaway
-key for the life of the process and log that they did: credentials signed with it stop verifying
-after a restart.
+Production refuses to start without one (config.py). Development makes a throwaway key once, in the instance
+folder (so the demo seeder and the server sign with the same key), and logs a warning every start;
+the tests make one for the life of the process.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -57,12 +58,22 @@ def init_app(app: Flask) -> None:
         return
     if app.config.get("ENV_NAME") == "production":  # config.validate says so first; be sure
         raise KeyMissing("CREDENTIALS_SIGNING_KEY is not set")
+    if app.config.get("ENV_NAME") == "development":
+        # One throwaway key for the instance folder, so `flask seed-demo` and the server agree.
+        path = Path(app.instance_path) / "development-credentials-key.pem"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(OKPKey.generate_key("Ed25519").as_pem(private=True))
+            path.chmod(0o600)
+        app.extensions[_EXTENSION] = _load(path.read_text())
+        log.warning(
+            "CREDENTIALS_SIGNING_KEY is not set: signing credentials with the development-only "
+            "throwaway key in %s. Never use it in production.",
+            path,
+        )
+        return
     app.extensions[_EXTENSION] = OKPKey.generate_key("Ed25519")
-    log.warning(
-        "CREDENTIALS_SIGNING_KEY is not set: signing credentials with a throwaway key made for "
-        "this process (%s only). Credentials it signs stop verifying after a restart.",
-        app.config.get("ENV_NAME"),
-    )
+    log.info("CREDENTIALS_SIGNING_KEY is not set: a throwaway key for this test process")
 
 
 def signing_key() -> OKPKey:
