@@ -111,10 +111,10 @@ def _register_personal_data() -> None:
     lists their files in this order."""
     import leaders.auth.personal_data
     import leaders.cohorts.personal_data
+    import leaders.credentials.personal_data
     import leaders.learning.personal_data
     import leaders.network.personal_data
     import leaders.outbox.personal_data
-    import leaders.credentials.personal_data
     import leaders.privacy.personal_data  # noqa: F401
 
 

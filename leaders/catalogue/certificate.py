@@ -35,7 +35,8 @@ class CertificateRule:
     def describe(self, module_titles: dict[str, str]) -> str:
         """The criteria in words, for the credential's Achievement and the certificate."""
         names = [module_titles.get(key, key) for key in self.modules]
-        parts = ["Complete every lesson of " + (", ".join(names) if names else "the course")]
+        every = set(self.modules) == set(module_titles)
+        parts = ["Complete every lesson of " + ("the course" if every else ", ".join(names))]
         checks = "pass every graded knowledge check in them"
         if self.pass_mark is not None:
             checks += f" with at least {self.pass_mark}%"

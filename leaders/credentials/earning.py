@@ -160,7 +160,8 @@ def _check_rule(
             if got < need:
                 failed += 1
     if failed:
-        unmet.append(f"{failed} knowledge checks are not yet passed at their pass mark")
+        noun = "knowledge check is" if failed == 1 else "knowledge checks are"
+        unmet.append(f"{failed} {noun} not yet passed at their pass mark")
     if rule.attendance is not None:
         if cohort is None:
             unmet.append("attendance is required, and the learner is in no cohort on the course")

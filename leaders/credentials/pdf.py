@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import segno
 from flask import current_app, render_template
@@ -10,6 +11,7 @@ from markupsafe import Markup
 
 from leaders.credentials import services, signing
 from leaders.credentials.models import Credential
+from leaders.filters import govuk_date
 from leaders.pdf import render_pdf
 
 
@@ -29,6 +31,14 @@ def qr_svg(url: str) -> Markup:
     return Markup(out.getvalue().decode())  # noqa: S704  (segno's own SVG, no user markup)
 
 
+def _shown(value: str) -> str:
+    """An ISO date as the GOV.UK style writes it (7 October 2025); anything else as it is."""
+    try:
+        return govuk_date(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value
+
+
 def certificate_html(row: Credential) -> str:
     url = services.verification_url(row.id)
     verdict = services.verify(row.token)
@@ -40,8 +50,8 @@ def certificate_html(row: Credential) -> str:
         url=url,
         qr=qr_svg(url),
         issuer=current_app.config["CREDENTIALS_ISSUER_NAME"],
-        starts=subject.get("activityStartDate", ""),
-        ends=subject.get("activityEndDate", ""),
+        starts=_shown(subject.get("activityStartDate", "")),
+        ends=_shown(subject.get("activityEndDate", "")),
         criteria=subject.get("achievement", {}).get("criteria", {}).get("narrative", ""),
         did=signing.issuer_did(),
     )

@@ -104,6 +104,4 @@ def seed_programme(
             add_demo_learning_set(cohort, learners[:6])
         yield f"  {name}: {len(learners)} learners, started {starts:%d %B %Y}"
     # A finished cohort whose graduates hold certificates (issue 16).
-    yield from add_finished_cohort(
-        rng, course, demo_users["manager"], orgs[:13], shared_hash, now
-    )
+    yield from add_finished_cohort(rng, course, demo_users["manager"], orgs[:13], shared_hash, now)

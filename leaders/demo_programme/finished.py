@@ -38,16 +38,23 @@ def add_finished_cohort(
         yield f"  {NAME}: already there"
         return
     starts = uk_today(now) - timedelta(days=420)
-    cohort = Cohort(course_key=course.key, name=NAME, starts_on=starts,
-                    ends_on=starts + timedelta(days=330))
+    cohort = Cohort(
+        course_key=course.key, name=NAME, starts_on=starts, ends_on=starts + timedelta(days=330)
+    )
     db.session.add(cohort)
     db.session.flush()
     add_schedule(cohort, course, starts)
     db.session.add(CohortMember(cohort_id=cohort.id, user_id=manager.id, role="programme_manager"))
     learners = add_learners(rng, 9, SIZE, orgs, password_hash, now)
     for user in learners:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, role="learner",
-                                    added_at=datetime.combine(starts, time(9), tzinfo=UK)))
+        db.session.add(
+            CohortMember(
+                cohort_id=cohort.id,
+                user_id=user.id,
+                role="learner",
+                added_at=datetime.combine(starts, time(9), tzinfo=UK),
+            )
+        )
     db.session.flush()
     lessons = course.lessons
     for position, user in enumerate(learners):
@@ -56,13 +63,22 @@ def add_finished_cohort(
             when = datetime.combine(starts + timedelta(days=8 * number + 3), time(12), tzinfo=UK)
             for quiz in lesson.quizzes:
                 total = len(quiz.questions)
-                db.session.add(QuizAttempt(
-                    user_id=user.id, quiz_key=quiz.key, quiz_version=quiz.version, answers=[],
-                    score=total, total=total, passed=None if quiz.pass_mark is None else True,
-                    created_at=when - timedelta(minutes=5)))
+                db.session.add(
+                    QuizAttempt(
+                        user_id=user.id,
+                        quiz_key=quiz.key,
+                        quiz_version=quiz.version,
+                        answers=[],
+                        score=total,
+                        total=total,
+                        passed=None if quiz.pass_mark is None else True,
+                        created_at=when - timedelta(minutes=5),
+                    )
+                )
             db.session.add(_completed(user.id, lesson, when))
         user.last_sign_in_at = user.last_active_at = datetime.combine(
-            starts + timedelta(days=8 * done + 3), time(12), tzinfo=UK)
+            starts + timedelta(days=8 * done + 3), time(12), tzinfo=UK
+        )
     add_sessions(rng, cohort, learners, starts, now)
     db.session.flush()
     issued = 0

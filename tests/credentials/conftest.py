@@ -20,9 +20,17 @@ def pass_quizzes(user_id: int, percent: int = 100) -> None:
             total = len(quiz.questions)
             score = round(total * percent / 100)
             db.session.add(
-                QuizAttempt(user_id=user_id, quiz_key=quiz.key, quiz_version=quiz.version,
-                            answers=[], score=score, total=total,
-                            passed=None if quiz.pass_mark is None else 100 * score >= quiz.pass_mark * total)
+                QuizAttempt(
+                    user_id=user_id,
+                    quiz_key=quiz.key,
+                    quiz_version=quiz.version,
+                    answers=[],
+                    score=score,
+                    total=total,
+                    passed=None
+                    if quiz.pass_mark is None
+                    else 100 * score >= quiz.pass_mark * total,
+                )
             )
     db.session.commit()
 

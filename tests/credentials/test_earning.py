@@ -75,7 +75,7 @@ def test_a_higher_pass_mark_holds_it_back_until_recomputed(learner, monkeypatch)
     complete_course(learner.id)  # course_completed is sent, but the rule is not met
     assert db.session.scalar(select(Credential)) is None
     assert services.outcome(learner.id, COURSE).unmet == (
-        "1 knowledge checks are not yet passed at their pass mark",
+        "1 knowledge check is not yet passed at their pass mark",
     )
     pass_quizzes(learner.id, percent=100)
     from leaders.credentials.listeners import award_earned
@@ -90,8 +90,10 @@ def test_minimum_attendance(app, learner, cohort, monkeypatch):
     complete_course(learner.id)
     result = services.outcome(learner.id, COURSE)
     assert "attended 0 of 0 sessions (0%); at least 50% is needed" in result.unmet
-    sessions = [CohortSession(cohort_id=cohort.id, title=f"W{n}", starts_at=utcnow() - timedelta(days=n))
-                for n in (1, 2)]
+    sessions = [
+        CohortSession(cohort_id=cohort.id, title=f"W{n}", starts_at=utcnow() - timedelta(days=n))
+        for n in (1, 2)
+    ]
     db.session.add_all(sessions)
     db.session.flush()
     db.session.add(Attendance(session_id=sessions[0].id, user_id=learner.id, status="present"))
