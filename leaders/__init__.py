@@ -111,11 +111,17 @@ def _register_personal_data() -> None:
     lists their files in this order."""
     import leaders.auth.personal_data
     import leaders.cohorts.personal_data
-    import leaders.credentials.personal_data
     import leaders.learning.personal_data
     import leaders.network.personal_data
     import leaders.outbox.personal_data
     import leaders.privacy.personal_data  # noqa: F401
+
+    _register_certificates_data()
+
+
+def _register_certificates_data() -> None:
+    """Certificates (leaders.credentials) come after the other features in the download."""
+    import leaders.credentials.personal_data  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
