@@ -183,6 +183,7 @@ ROUTES = [
         "/credentials/{cred}/certificate.pdf",
         rule(anonymous="login", rest=404, learner="ok", admin="ok"),
     ),
+    ("credentials.index", "GET", "/admin/credentials", ADMIN_ONLY),
     ("credentials.revoke", "GET", "/credentials/{cred}/revoke", ADMIN_ONLY),
     ("credentials.revoke", "POST", "/credentials/{cred}/revoke", ADMIN_ONLY),
     ("credentials.decide", "GET", "/cohorts/{a}/people/{ann}/certificate", COHORT_MANAGE),

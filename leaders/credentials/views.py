@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from leaders import confirm
+from leaders import confirm, tables
 from leaders.auth.models import Role, User
 from leaders.auth.rules import public, roles, signed_in
 from leaders.cohorts.access import cohort_access, require_manager
@@ -216,3 +216,30 @@ def my_credentials() -> list[Credential]:
     if not current_user.is_authenticated:
         return []
     return services.of_learner(current_user.id)
+
+
+_LIST_SORTS = {
+    "issued": lambda item: item[0].issued_at,
+    "name": lambda item: item[0].recipient_name,
+    "course": lambda item: item[0].course_title,
+    "status": lambda item: services.state_of(item[0]),
+}
+
+
+@bp.route("/admin/credentials")
+@signed_in
+@roles(Role.ADMIN)
+def index() -> str:
+    """Every certificate issued: search by name, email or cohort; sort; page."""
+    state = tables.TableState.read(
+        request.args, sorts=_LIST_SORTS, default_sort="issued", default_direction="desc"
+    )
+    rows = [
+        item
+        for item in services.everyone()
+        if tables.matches(state.q, item[0].recipient_name, item[1], item[0].cohort_name)
+    ]
+    page = state.paged(tables.sort_rows(rows, state, _LIST_SORTS))
+    return render_template(
+        "credentials/index.html", state=state, page=page, state_of=services.state_of
+    )

@@ -204,3 +204,15 @@ def test_your_data_lists_and_exports_them_and_erasure_revokes(client, graduate, 
     assert "revoked" in page
     assert "Ann Learner" not in page
     assert client.get(f"/credentials/{row.id}.json").status_code == 410
+
+
+def test_admins_list_search_and_sort_certificates(client, graduate, admin):
+    sign_in(client, admin)
+    page = client.get("/admin/credentials").get_data(as_text=True)
+    assert "Ann Learner" in page
+    assert "ann@example.org" in page
+    assert "Showing 1 certificate" in page
+    assert "Ann Learner" not in client.get("/admin/credentials?q=nobody").get_data(as_text=True)
+    assert "Ann Learner" in client.get("/admin/credentials?sort=name&direction=asc&q=ann").get_data(
+        as_text=True
+    )
