@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from leaders import confirm, tables
 from leaders.auth.models import Role, User
-from leaders.auth.rules import public, roles, signed_in
+from leaders.auth.rules import can_administer, public, roles, signed_in
 from leaders.cohorts.access import cohort_access, require_manager
 from leaders.cohorts.models import CohortMember, CohortRole
 from leaders.credentials import pdf, services, signing, status
@@ -99,7 +99,7 @@ def jwks() -> Response:
 def certificate(credential_id: str) -> Response:
     """The PDF, for the learner it was issued to and for admins (it carries their name)."""
     row = _row(credential_id)
-    if row.user_id != current_user.id and current_user.role != Role.ADMIN.value:
+    if row.user_id != current_user.id and not can_administer(current_user):
         abort(404)
     if not row.token:
         abort(410)
