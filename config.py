@@ -103,6 +103,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
 
     SHOW_DEV_OUTBOX = False
+    #: Certificates (leaders/credentials): the Ed25519 signing key (PKCS#8 PEM or JWK), the public
+    #: address credentials point to, the issuing body's name, and days a credential is valid.
+    CREDENTIALS_SIGNING_KEY = os.environ.get("CREDENTIALS_SIGNING_KEY", "")
+    CREDENTIALS_BASE_URL = os.environ.get("CREDENTIALS_BASE_URL", "")
+    CREDENTIALS_ISSUER_NAME = os.environ.get("CREDENTIALS_ISSUER_NAME", "Place Leaders")
+    CREDENTIALS_VALID_DAYS = os.environ.get("CREDENTIALS_VALID_DAYS", "")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     @classmethod
@@ -129,6 +135,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_OUTBOX_DIR = None
     SERVER_NAME = None
+    CREDENTIALS_BASE_URL = "http://localhost"
+    CREDENTIALS_SIGNING_KEY = ""
     # Jobs run at once, inside the test; the queue's own tests run a real consumer instead.
     QUEUE_IMMEDIATE = True
 
@@ -151,6 +159,12 @@ class ProductionConfig(Config):
             )
         if len(key) < 32:
             raise ConfigError("SECRET_KEY is too short. Use at least 32 random characters.")
+        if not settings.get("CREDENTIALS_SIGNING_KEY"):
+            raise ConfigError(
+                "CREDENTIALS_SIGNING_KEY is not set. Production signs certificates with its own "
+                "Ed25519 key: set it to the private key as PKCS#8 PEM or as a JWK, for example "
+                "from `openssl genpkey -algorithm ed25519`. It is never generated at start-up."
+            )
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -102,6 +102,9 @@ def _register_extensions(app: Flask) -> None:
     catalogue_store.init_app(app)
     outbox.init_app(app)
     delivery.init_app(app)
+    from leaders.credentials import listeners, signing  # noqa: F401  (listens to course_completed)
+
+    signing.init_app(app)
 
 
 def _register_personal_data() -> None:
@@ -114,11 +117,19 @@ def _register_personal_data() -> None:
     import leaders.outbox.personal_data
     import leaders.privacy.personal_data  # noqa: F401
 
+    _register_certificates_data()
+
+
+def _register_certificates_data() -> None:
+    """Certificates (leaders.credentials) come after the other features in the download."""
+    import leaders.credentials.personal_data  # noqa: F401
+
 
 def _register_blueprints(app: Flask) -> None:
     from leaders.admin.views import bp as admin_bp
     from leaders.auth.views import bp as auth_bp
     from leaders.cohorts.views import bp as cohorts_bp
+    from leaders.credentials.views import bp as credentials_bp
     from leaders.errors import register_error_handlers
     from leaders.learning.views import bp as learning_bp
     from leaders.main.views import bp as main_bp
@@ -138,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(network_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(credentials_bp)
     register_error_handlers(app)
 
 

@@ -56,6 +56,11 @@ class Action(StrEnum):
     WAVE_CLOSED = "wave-closed"
     # Organisations
     ORGANISATIONS_MERGED = "organisations-merged"
+    # Certificates
+    CREDENTIAL_ISSUED = "credential-issued"
+    CREDENTIAL_REVOKED = "credential-revoked"
+    CERTIFICATE_AWARDED = "certificate-awarded"
+    CERTIFICATE_WITHHELD = "certificate-withheld"
     # Signing in
     SIGN_IN_FAILED = "sign-in-failed"
     LOCKED_OUT = "locked-out"
@@ -93,6 +98,10 @@ LABELS: dict[Action, str] = {
     Action.WAVE_OPENED: "Opened a network survey",
     Action.WAVE_CLOSED: "Closed a network survey",
     Action.ORGANISATIONS_MERGED: "Merged organisations",
+    Action.CREDENTIAL_ISSUED: "Issued a certificate",
+    Action.CREDENTIAL_REVOKED: "Revoked a certificate",
+    Action.CERTIFICATE_AWARDED: "Awarded a certificate by hand",
+    Action.CERTIFICATE_WITHHELD: "Withheld a certificate",
     Action.SIGN_IN_FAILED: "Sign-in failed",
     Action.LOCKED_OUT: "Account locked",
     Action.ACCOUNT_ROLE_CHANGED: "Changed someone's role",

@@ -10,6 +10,7 @@ from leaders.audit import audit_cli
 from leaders.auth import services as accounts
 from leaders.auth.models import Role
 from leaders.auth.passwords import password_problem
+from leaders.credentials.cli import credentials_cli
 from leaders.demo import seed
 from leaders.oversight import reminders  # noqa: F401  (registers the daily reminders with the queue)
 from leaders.places.cli import places_cli
@@ -20,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(places_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(credentials_cli)
 
 
 def _check_email(email: str) -> str:

@@ -11,6 +11,7 @@ from leaders.cohorts.models import (
     PendingImport,
     ReminderLog,
 )
+from leaders.credentials.models import AwardDecision, Credential
 from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
 from leaders.network.models import (
     LearningSet,
@@ -28,10 +29,12 @@ from leaders.privacy.models import ErasureRequest
 __all__ = [
     "Attendance",
     "AuditEvent",
+    "AwardDecision",
     "Cohort",
     "CohortMember",
     "CohortModule",
     "CohortSession",
+    "Credential",
     "Email",
     "EmailAttempt",
     "ErasureRequest",

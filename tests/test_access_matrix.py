@@ -191,6 +191,24 @@ ROUTES = [
     ("admin.send_reset_link", "POST", "/admin/users/{ivy}/reset-link", NOT_FOR_THEM),
     # A user id that does not exist.
     ("admin.user", "GET", "/admin/users/999999", rule(anonymous="login", rest=403, admin=404)),
+    # Certificates: verification is public; the PDF is its holder's (Ann) and admins'.
+    ("credentials.show", "GET", "/credentials/{cred}", PUBLIC),
+    ("credentials.as_json", "GET", "/credentials/{cred}.json", PUBLIC),
+    ("credentials.as_jwt", "GET", "/credentials/{cred}.jwt", PUBLIC),
+    ("credentials.status_list", "GET", "/credentials/status/1", PUBLIC),
+    ("credentials.did_document", "GET", "/.well-known/did.json", PUBLIC),
+    ("credentials.jwks", "GET", "/.well-known/jwks.json", PUBLIC),
+    (
+        "credentials.certificate",
+        "GET",
+        "/credentials/{cred}/certificate.pdf",
+        rule(anonymous="login", rest=404, learner="ok", admin="ok"),
+    ),
+    ("credentials.index", "GET", "/admin/credentials", ADMIN_ONLY),
+    ("credentials.revoke", "GET", "/credentials/{cred}/revoke", ADMIN_ONLY),
+    ("credentials.revoke", "POST", "/credentials/{cred}/revoke", ADMIN_ONLY),
+    ("credentials.decide", "GET", "/cohorts/{a}/people/{ann}/certificate", COHORT_MANAGE),
+    ("credentials.decide", "POST", "/cohorts/{a}/people/{ann}/certificate", COHORT_MANAGE),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]
@@ -257,6 +275,20 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
     )
     db.session.add_all([mail_a, mail_b])
     db.session.commit()
+    from leaders.credentials.models import Credential
+
+    cred = Credential(
+        id="matrix-credential",
+        user_id=ann.id,
+        course_key=cast.cohort.course_key,
+        recipient_name=ann.name,
+        course_title="Sample course",
+        status_index=7,
+        token="not.a.token",
+        revoked_reason="",
+    )
+    db.session.add(cred)
+    db.session.commit()
     users = {
         "learner": ann,
         "other_learner": cast.outsider,
@@ -288,6 +320,7 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "otto": cast.outsider.id,
         "mail_a": mail_a.id,
         "mail_b": mail_b.id,
+        "cred": cred.id,
     }
     return users, ids
 

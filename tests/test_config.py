@@ -26,6 +26,7 @@ def test_production_sets_secure_cookies():
             "SECRET_KEY": "x" * 64,
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "CONTENT_LOAD_ON_START": False,
+            "CREDENTIALS_SIGNING_KEY": _signing_key(),
         },
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -44,3 +45,9 @@ def test_database_url_gets_the_psycopg_driver(monkeypatch):
 
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
     assert config._database_url("sqlite://") == "postgresql+psycopg://u@h/db"
+
+
+def _signing_key() -> str:
+    from joserfc.jwk import OKPKey
+
+    return OKPKey.generate_key("Ed25519").as_pem(private=True).decode()

@@ -5,7 +5,7 @@ The declared order, bottom to top (issue 12; README "Layers"):
  0 plumbing: the modules at the top of leaders/ (extensions, db_types, … navigation) and the outbox
    package. They may import each other, and from the feature packages only auth's models and rules.
  1 auth   2 places   3 organisations   4 catalogue   5 cohorts   6 learning   7 network
- 8 oversight   9 privacy   10 admin
+ 8 oversight   9 credentials   10 privacy   11 admin
 top wiring: main, demo, demo_programme, cli, models, wsgi and leaders/__init__.py (may import anything).
 
 A package may import only packages below it (each layer holds one package, or the plumbing or
@@ -59,6 +59,7 @@ FEATURES = [
     "learning",
     "network",
     "oversight",
+    "credentials",
     "privacy",
     "admin",
 ]
@@ -212,7 +213,7 @@ def test_the_check_names_the_file_and_the_upward_import(tmp_path, monkeypatch) -
             "above cohorts (layer 5)",
             "leaders/learning/sets.py:1 imports leaders.network.models: network (layer 7) is above "
             "learning (layer 6)",
-            "leaders/network/models.py:1 imports leaders.privacy: privacy (layer 9) is above network "
+            "leaders/network/models.py:1 imports leaders.privacy: privacy (layer 10) is above network "
             "(layer 7)",
             "leaders/stray.py: not in the declared layer order (add it to tests/test_layers.py)",
         ]

@@ -39,6 +39,8 @@ def test_the_download_and_erasure_come_from_the_features():
         "connections.json",
         "network_survey_answers.json",
         "emails.json",
+        "certificates.json",
+        "certificate-decisions.json",
     ]
     erased = {t for h in personal_data.holdings() if h.erase is not None for t in h.tables}
     assert erased == {
@@ -51,4 +53,6 @@ def test_the_download_and_erasure_come_from_the_features():
         "learning_set_member",
         "email",
         "email_attempt",
+        "credential",
+        "award_decision",
     }

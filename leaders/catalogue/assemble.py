@@ -53,6 +53,7 @@ def assemble(
             modules=tuple(modules),
             minutes=sum(module.minutes for module in modules),
             source_path=course.path / "course.md",
+            certificate=course.values.get("certificate"),
         )
     return Catalogue(courses=built, module_files=module_files, stats=stats, root=root)
 

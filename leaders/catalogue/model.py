@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .certificate import CertificateRule
 
 #: URL of a course page. The app's routes match these patterns; rendered lesson links use them.
 COURSE_URL = "/courses/{course}"
@@ -238,6 +242,8 @@ class Course:
     #: Sum of the modules' minutes.
     minutes: int
     source_path: Path
+    #: When a learner earns the course's certificate (front matter ``certificate``), if it has one.
+    certificate: CertificateRule | None = None
 
     @property
     def url(self) -> str:

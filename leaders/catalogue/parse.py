@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlnodes
+from .certificate import read_certificate
 from .model import Problem
 from .safety import control_characters
 from .yamlnodes import Node
@@ -117,7 +118,7 @@ def split_front_matter(path: Path, text: str) -> tuple[Source, list[Problem]]:
 class Field:
     name: str
     required: bool
-    kind: str  # "text", "minutes", "outcomes", "aliases" or "date"
+    kind: str  # "text", "minutes", "outcomes", "aliases", "date" or "certificate"
     #: Said in the "missing" message, to show what to add.
     example: str
 
@@ -130,6 +131,8 @@ _OUTCOMES = Field(
     "outcomes", True, "outcomes", 'a list of outcomes, each on a line starting with "  - "'
 )
 HEADER_FIELDS = (_TITLE, _SUMMARY, _OUTCOMES)
+#: A course's header may also say when a learner earns its certificate (catalogue/certificate.py).
+COURSE_FIELDS = (*HEADER_FIELDS, Field("certificate", False, "certificate", ""))
 LESSON_FIELDS = (
     _TITLE,
     Field("minutes", True, "minutes", 'a line like "minutes: 15" (how long the lesson takes)'),
@@ -241,4 +244,5 @@ _FIELD_READERS: dict[str, Any] = {
     "outcomes": _read_outcomes,
     "aliases": _read_aliases,
     "date": _read_date,
+    "certificate": read_certificate,
 }

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from . import currency
+from .certificate import check_modules
 from .model import IMAGE_EXTENSIONS, Problem
 from .parse import (
+    COURSE_FIELDS,
     COURSE_RE,
     HEADER_FIELDS,
     LESSON_FIELDS,
@@ -142,12 +144,14 @@ class _Walker:
                 )
         return self._unique(courses, "course", "courses")
 
-    def _header(self, path: Path, what: str) -> tuple[Source | None, dict[str, Any]]:
+    def _header(
+        self, path: Path, what: str, spec: tuple[Any, ...] = HEADER_FIELDS
+    ) -> tuple[Source | None, dict[str, Any]]:
         source, problems = read_source(path)
         self._problems.extend(problems)
         if source is None:
             return None, {}
-        values, problems = read_fields(source, HEADER_FIELDS, what)
+        values, problems = read_fields(source, spec, what)
         self._problems.extend(problems)
         return source, values
 
@@ -167,7 +171,7 @@ class _Walker:
         source: Source | None = None
         values: dict[str, Any] = {}
         if header.is_file():
-            source, values = self._header(header, "a course's")
+            source, values = self._header(header, "a course's", COURSE_FIELDS)
         else:
             self.problem(
                 folder,
@@ -195,6 +199,11 @@ class _Walker:
                 "module.md and at least one lesson",
             )
         course.modules = self._unique(modules, "module", "modules")
+        if "certificate" in values:
+            slugs = [module.slug for module in course.modules]
+            values["certificate"] = check_modules(
+                header, course.key, values["certificate"], slugs, self._problems
+            )
         return course
 
     def _module(self, course: CourseEntry, folder: Path) -> ModuleEntry:

@@ -21,6 +21,7 @@ from werkzeug.security import generate_password_hash
 from leaders.auth.models import User
 from leaders.catalogue.model import Catalogue
 from leaders.cohorts.models import Cohort, CohortMember, CohortModule
+from leaders.demo_programme.finished import add_finished_cohort
 from leaders.demo_programme.network import add_demo_learning_set, add_network
 from leaders.demo_programme.people import ORGANISATIONS, add_learners, add_organisations
 from leaders.demo_programme.progress import (
@@ -102,3 +103,5 @@ def seed_programme(
             add_network(rng, cohort, learners, now)
             add_demo_learning_set(cohort, learners[:6])
         yield f"  {name}: {len(learners)} learners, started {starts:%d %B %Y}"
+    # A finished cohort whose graduates hold certificates (issue 16).
+    yield from add_finished_cohort(rng, course, demo_users["manager"], orgs[:13], shared_hash, now)
