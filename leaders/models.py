@@ -22,12 +22,14 @@ from leaders.network.models import (
 )
 from leaders.organisations.models import Organisation, Sector
 from leaders.outbox.models import Email, EmailAttempt
+from leaders.oversight.models import BulkRun
 from leaders.places.models import Place, PlaceKind
 from leaders.privacy.models import ErasureRequest
 
 __all__ = [
     "Attendance",
     "AuditEvent",
+    "BulkRun",
     "Cohort",
     "CohortMember",
     "CohortModule",
