@@ -122,10 +122,10 @@ def _register_blueprints(app: Flask) -> None:
     from leaders.main.views import bp as main_bp
     from leaders.network.views import bp as network_bp
     from leaders.organisations.views import bp as organisations_bp
+    from leaders.oversight.bulk_views import bp as bulk_bp
     from leaders.oversight.emails import bp as emails_bp
     from leaders.oversight.views import bp as oversight_bp
     from leaders.privacy.views import bp as privacy_bp
-    from leaders.oversight.bulk_views import bp as bulk_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

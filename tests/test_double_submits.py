@@ -142,7 +142,7 @@ def test_resending_to_someone_with_a_password_is_refused_and_sends_nothing(app):
         f"/cohorts/{cast.cohort.id}/people/{ann.id}/resend", data={"csrf_token": token}
     )
     assert response.status_code == 403
-    assert "Ann Council has already set a password" in text_of(response)
+    assert "Ann Council has already taken up their account" in text_of(response)
     assert sent_emails(app) == []
     invited = make_user(name="Ivy Invited", password=None)
     db.session.add(CohortMember(cohort_id=cast.cohort.id, user_id=invited.id, role="learner"))

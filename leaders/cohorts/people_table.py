@@ -114,7 +114,9 @@ def table(access: CohortAccess, state: TableState) -> PeopleTable:
     """The page of people the state asks for (one query)."""
     rows = people(access)
     options = _options(rows)
-    shown = [p for p in rows if _keeps(p, state) and (not state.q or matches(state.q, p.name, p.email))]
+    shown = [
+        p for p in rows if _keeps(p, state) and (not state.q or matches(state.q, p.name, p.email))
+    ]
     ordered = sort_rows(shown, state, SORTS)
     return PeopleTable(state.paged(ordered), len(rows), options)
 

@@ -176,9 +176,7 @@ def apply(access: CohortAccess, done: Plan, *, actor_id: int) -> str:
         for person in done.affected:
             db.session.execute(
                 update(CohortMember)
-                .where(
-                    CohortMember.cohort_id == cohort.id, CohortMember.user_id == person.user_id
-                )
+                .where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == person.user_id)
                 .values(cohort_id=done.target.id)
             )
             audit.record(
@@ -244,9 +242,12 @@ def _remind(access: CohortAccess, chosen: list[Person], actor_id: int) -> None:
 
 def runs(cohort_id: int) -> int:
     """How many bulk actions and messages have been confirmed for the cohort (for tests, pages)."""
-    return db.session.scalar(
-        select(func.count()).select_from(BulkRun).where(BulkRun.cohort_id == cohort_id)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(BulkRun).where(BulkRun.cohort_id == cohort_id)
+        )
+        or 0
+    )
 
 
 def already_done(token: str) -> bool:

@@ -8,12 +8,14 @@ a one-use token) changes anything.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from leaders import confirm, uow
 from leaders.auth.rules import signed_in
@@ -34,7 +36,8 @@ def _view_args() -> MultiDict[str, str]:
 
 
 def _people_url(access: CohortAccess) -> str:
-    return url_for("cohorts.people", cohort_id=access.cohort.id, **_view_args().to_dict())
+    args: dict[str, Any] = dict(_view_args().to_dict(), cohort_id=access.cohort.id)
+    return url_for("cohorts.people", **args)
 
 
 @bp.route("/cohorts/<int:cohort_id>/people/bulk", methods=["POST"])
@@ -55,9 +58,13 @@ def choose(cohort_id: int) -> Page:
         abort(404)
     errors = []
     if not chosen:
-        errors.append({"text": "Select at least one person in the table", "href": "#people-heading"})
+        errors.append(
+            {"text": "Select at least one person in the table", "href": "#people-heading"}
+        )
     if action not in BULK_ACTIONS:
-        errors.append({"text": "Choose what to do to the people you selected", "href": "#bulk-action"})
+        errors.append(
+            {"text": "Choose what to do to the people you selected", "href": "#bulk-action"}
+        )
     targets = bulk.move_targets(access, current_user) if action == "move" else []
     if action == "move" and not targets:
         errors.append(
@@ -142,7 +149,9 @@ def message(cohort_id: int) -> Page:
     form = messages.MessageForm()
     if chosen:
         form.audience.choices = [
-            (messages.SELECTED, f"The {plural(len(chosen), 'person', 'people')} you selected"),
+            SelectChoice(
+                messages.SELECTED, f"The {plural(len(chosen), 'person', 'people')} you selected"
+            ),
             *form.audience.choices,
         ]
         if request.method == "GET":
@@ -161,7 +170,10 @@ def message(cohort_id: int) -> Page:
         to = messages.recipients(access, audience, set_id=set_id, chosen=chosen)
         words = {
             messages.COHORT: "every learner in the cohort",
-            messages.SET: dict(form.learning_set.choices).get(form.learning_set.data, ""),
+            messages.SET: next(
+                (c.label for c in form.learning_set.choices if c.value == form.learning_set.data),
+                "",
+            ),
             messages.SELECTED: "the learners you selected",
         }[audience]
         draft = messages.Message(form.subject.data, form.body.data, audience, words)

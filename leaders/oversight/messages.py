@@ -11,6 +11,7 @@ cohort's members), never a closed account.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import markdown
@@ -18,6 +19,7 @@ import nh3
 from flask import render_template
 from sqlalchemy import select
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from leaders import audit, outbox
@@ -52,10 +54,15 @@ class MessageForm(Form):
     audience = RadioField(
         "Who should get it?",
         widget=GovRadioInput(),
-        choices=[(COHORT, "Every learner in the cohort"), (SET, "One learning set")],
+        choices=[
+            SelectChoice(COHORT, "Every learner in the cohort"),
+            SelectChoice(SET, "One learning set"),
+        ],
         validators=[DataRequired("Choose who should get the message")],
     )
-    learning_set = SelectField("Learning set", widget=GovSelect(), choices=[], validate_choice=False)
+    learning_set = SelectField(
+        "Learning set", widget=GovSelect(), choices=[], validate_choice=False
+    )
     subject = StringField(
         "Subject",
         widget=GovTextInput(),
@@ -79,21 +86,21 @@ class MessageForm(Form):
     preview = SubmitField("Preview the email", widget=GovSubmitInput())
 
     def validate_learning_set(self, field: SelectField) -> None:
-        if self.audience.data == SET and field.data not in {c[0] for c in field.choices[1:]}:
+        if self.audience.data == SET and field.data not in {c.value for c in field.choices[1:]}:
             raise ValidationError("Choose the learning set to send it to")
 
 
-def set_choices(access: CohortAccess) -> list[tuple[str, str]]:
+def set_choices(access: CohortAccess) -> list[SelectChoice]:
     sets = db.session.execute(
         select(LearningSet.id, LearningSet.name)
         .where(LearningSet.cohort_id == access.cohort.id)
         .order_by(LearningSet.name)
     ).all()
-    return [("", "Choose a set")] + [(str(i), n) for i, n in sets]
+    return [SelectChoice("", "Choose a set")] + [SelectChoice(str(i), n) for i, n in sets]
 
 
 def recipients(
-    access: CohortAccess, audience: str, *, set_id: int | None = None, chosen: list[Person] = ()
+    access: CohortAccess, audience: str, *, set_id: int | None = None, chosen: Sequence[Person] = ()
 ) -> list[Person]:
     """Who gets the message: learners in this cohort with open accounts, in name order."""
     learners = people(access, CohortRole.LEARNER, taking_part=True)
@@ -122,10 +129,14 @@ class Message:
     to: str
 
     def text(self, person: Person, access: CohortAccess, sender: str) -> str:
-        return render_template("oversight/email/message.txt", **self._context(person, access, sender))
+        return render_template(
+            "oversight/email/message.txt", **self._context(person, access, sender)
+        )
 
     def html(self, person: Person, access: CohortAccess, sender: str) -> str:
-        return render_template("oversight/email/message.html", **self._context(person, access, sender))
+        return render_template(
+            "oversight/email/message.html", **self._context(person, access, sender)
+        )
 
     def _context(self, person, access, sender) -> dict:
         return {
@@ -137,9 +148,7 @@ class Message:
         }
 
 
-def send(
-    access: CohortAccess, message: Message, to: list[Person], *, sender, token: str
-) -> int:
+def send(access: CohortAccess, message: Message, to: list[Person], *, sender, token: str) -> int:
     """Queue one email per recipient, and audit it (no commit: the view's unit holds it)."""
     for person in to:
         outbox.queue(
