@@ -170,6 +170,11 @@ ROUTES = [
     ("privacy.audit", "GET", "/admin/audit", ADMIN_ONLY),
     ("privacy.audit_csv", "GET", "/admin/audit.csv", ADMIN_ONLY),
     ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
+    # Bulk actions and messages: the cohort's programme managers and admins only; facilitators and
+    # organisation leads see the People page but cannot act on many people or email them.
+    ("bulk.choose", "POST", "/cohorts/{a}/people/bulk", COHORT_MANAGE),
+    ("bulk.message", "GET", "/cohorts/{a}/messages/new", COHORT_MANAGE),
+    ("bulk.message", "POST", "/cohorts/{a}/messages/new", COHORT_MANAGE),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]
