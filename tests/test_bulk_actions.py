@@ -11,6 +11,7 @@ from leaders.audit import Action, AuditEvent
 from leaders.cohorts.models import CohortMember
 from leaders.extensions import db
 from leaders.outbox import Email
+from tests.cohorts.conftest import as_user, cast  # noqa: F401  (the fixtures)
 from tests.factories import enrol, make_cohort, make_user
 from tests.helpers import form_token, page, sent_emails, text, text_of
 
@@ -44,7 +45,9 @@ def _post_form(client, response, **changes):
 
 def _members(cohort) -> set[int]:
     db.session.expire_all()
-    return set(db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)))
+    return set(
+        db.session.scalars(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id))
+    )
 
 
 def _audits(action: Action) -> list[AuditEvent]:
@@ -91,7 +94,9 @@ def test_an_empty_selection_or_no_action_is_an_error_on_the_people_page(cast, as
     no_action = _start(client, cast.cohort.id, "", [cast.learners[0]])
     assert "Choose what to do" in text(page(no_action).one("div", class_="govuk-error-summary"))
     # What was ticked stays ticked.
-    assert page(no_action).one("input", id=f"person-{cast.learners[0].id}").get("checked") is not None
+    assert (
+        page(no_action).one("input", id=f"person-{cast.learners[0].id}").get("checked") is not None
+    )
     assert _members(cast.cohort) >= {p.id for p in cast.learners}
 
 
@@ -176,7 +181,9 @@ def test_move_offers_only_cohorts_of_the_course_the_manager_runs(cast, as_user):
 def test_move_with_nowhere_to_go_says_so(cast, as_user):
     client = as_user(cast.manager)
     response = _start(client, cast.cohort.id, "move", [cast.learners[0]])
-    assert "no other cohort of this course" in text(page(response).one("div", class_="govuk-error-summary"))
+    assert "no other cohort of this course" in text(
+        page(response).one("div", class_="govuk-error-summary")
+    )
 
 
 def test_due_date_offset_is_validated_then_set_for_each(cast, as_user):
@@ -185,7 +192,9 @@ def test_due_date_offset_is_validated_then_set_for_each(cast, as_user):
     details = _start(client, cast.cohort.id, "due-offset", [ann, ben])
     for bad in ("", "ten", "-3", "400"):
         refused = _post_form(client, details, days=bad)
-        assert "whole number from 0 to 365" in text(page(refused).one("div", class_="govuk-error-summary"))
+        assert "whole number from 0 to 365" in text(
+            page(refused).one("div", class_="govuk-error-summary")
+        )
     shown = _post_form(client, details, days="14")
     assert "14 days later" in page(shown).one("h1").text
     _post_form(client, shown)
@@ -210,5 +219,7 @@ def test_only_the_cohorts_managers_may(cast, as_user, who):
     )
     assert response.status_code == 403
     assert ann.id in _members(cast.cohort)
-    count = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "removed"))
+    count = db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "removed")
+    )
     assert count == 0

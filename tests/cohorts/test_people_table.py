@@ -71,7 +71,10 @@ def test_status_reads_joined_at_and_sign_ins(cast, as_user):
     db.session.commit()
     client = as_user(cast.manager)
     url = f"/cohorts/{cast.cohort.id}/people"
-    assert _names(client.get(url, query_string={"status": "invited"})) == ["Ben Council", "Ivy Invited"]
+    assert _names(client.get(url, query_string={"status": "invited"})) == [
+        "Ben Council",
+        "Ivy Invited",
+    ]
     signed_in = client.get(url, query_string={"status": "signed-in", "role": "learner"})
     assert _names(signed_in) == ["Ann Council"]
     assert _names(client.get(url, query_string={"status": "closed"})) == ["Cat Health"]
@@ -92,7 +95,13 @@ def test_paged_past_100_rows_with_the_filters_kept(cast, as_user):
     next_link = next(a for a in nav.iter("a") if "Next" in text(a)).get("href")
     assert "organisation=Big+Council" in next_link and "page=2" in next_link
     second = client.get(next_link)
-    assert _names(second) == ["Learner 100", "Learner 101", "Learner 102", "Learner 103", "Learner 104"]
+    assert _names(second) == [
+        "Learner 100",
+        "Learner 101",
+        "Learner 102",
+        "Learner 103",
+        "Learner 104",
+    ]
     assert "Showing 101 to 105 of 105 members" in text(page(second).root)
 
 
