@@ -14,12 +14,23 @@ from leaders.audit import Action, AuditEvent
 from leaders.cohorts.models import CohortMember, LearningSet, LearningSetMember
 from leaders.extensions import db
 from leaders.outbox import Email
-from tests.cohorts.conftest import as_user, cast  # noqa: F401  (the fixtures)
 from tests.factories import enrol, make_user
 from tests.helpers import form_token, page, text, text_of
-from tests.test_mail import app_overrides, smtp  # noqa: F401  (a real SMTP server for the app)
 
 BODY = "Workshop 3 moves to **Sheffield**.\n\n- Bring the map\n- Read [the brief](https://example.org/brief)\n\n<script>alert(1)</script>"
+
+
+@pytest.fixture
+def app_overrides(smtp):
+    controller, _ = smtp
+    return {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": controller.port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": "",
+        "MAIL_TIMEOUT": 5,
+    }
 
 
 def _recipients(inbox) -> list[str]:
@@ -68,19 +79,17 @@ def test_the_whole_cohort_gets_it_after_a_preview_and_nobody_else(cast, as_user,
     assert inbox.received == []  # the preview sends nothing
 
     sent = _send(client, preview)
-    assert sent.status_code == 302 and sent.headers["Location"].endswith(
-        f"/cohorts/{cast.cohort.id}/emails"
-    )
+    assert sent.status_code == 302
+    assert sent.headers["Location"].endswith(f"/cohorts/{cast.cohort.id}/emails")
     assert _recipients(inbox) == sorted([ann.email, ben.email, cat.email])
     message = message_from_bytes(inbox.received[0][2], policy=policy.default)
     assert message["Subject"] == "Workshop 3"
     plain = message.get_body(("plain",)).get_content()
-    assert (
-        "Workshop 3 moves to **Sheffield**." in plain
-        and "Tom Manager, for South Yorkshire 2027" in plain
-    )
+    assert "Workshop 3 moves to **Sheffield**." in plain
+    assert "Tom Manager, for South Yorkshire 2027" in plain
     html = message.get_body(("html",)).get_content()
-    assert "<strong>Sheffield</strong>" in html and "<script" not in html
+    assert "<strong>Sheffield</strong>" in html
+    assert "<script" not in html
     assert 'href="https://example.org/brief"' in html
 
     emails_page = text_of(client.get(sent.headers["Location"]))
@@ -89,7 +98,8 @@ def test_the_whole_cohort_gets_it_after_a_preview_and_nobody_else(cast, as_user,
     (event,) = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == Action.MESSAGE_SENT.value)
     )
-    assert event.cohort_id == cast.cohort.id and "3 people" in event.detail
+    assert event.cohort_id == cast.cohort.id
+    assert "3 people" in event.detail
 
     # The same Send again (a double click, the back button): nobody gets it twice.
     again = _send(client, preview)
@@ -99,7 +109,7 @@ def test_the_whole_cohort_gets_it_after_a_preview_and_nobody_else(cast, as_user,
 
 def test_one_learning_set_but_not_someone_removed_from_the_cohort(cast, as_user, smtp):
     _, inbox = smtp
-    ann, ben, cat = cast.learners
+    ann, ben, _cat = cast.learners
     first, other = (
         LearningSet(cohort_id=cast.cohort.id, name="Set 1"),
         LearningSet(cohort_id=cast.other_cohort.id, name="Set 1"),
@@ -135,7 +145,7 @@ def test_one_learning_set_but_not_someone_removed_from_the_cohort(cast, as_user,
 
 def test_the_learners_selected_on_the_people_page(cast, as_user, smtp):
     _, inbox = smtp
-    ann, ben, cat = cast.learners
+    ann, _ben, cat = cast.learners
     client = as_user(cast.manager)
     token = form_token(client.get(f"/cohorts/{cast.cohort.id}/people"))
     chosen = client.post(
@@ -176,7 +186,8 @@ def test_a_message_needs_a_subject_and_a_body(cast, as_user, smtp):
     client = as_user(cast.manager)
     response = _preview(client, cast.cohort.id, audience="cohort", subject="", body="")
     summary = text(page(response).one("div", class_="govuk-error-summary"))
-    assert "Enter a subject" in summary and "Enter the message" in summary
+    assert "Enter a subject" in summary
+    assert "Enter the message" in summary
     assert inbox.received == []
 
 
