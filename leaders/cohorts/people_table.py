@@ -47,6 +47,11 @@ def status_of(person: Person) -> Status:
     return Status.INVITED
 
 
+def has_due_dates(person: Person) -> bool:
+    """Learners have due dates of their own (the People page links to them)."""
+    return person.role == CohortRole.LEARNER
+
+
 NOT_RECORDED = "Not recorded"
 
 #: Column → the value a row sorts by.

@@ -123,6 +123,7 @@ def render_people(
         error_list=error_list or [],
         chosen={str(c) for c in chosen},
         status_of=people_table.status_of,
+        has_due_dates=people_table.has_due_dates,
         sector_label=sector_label,
     )
     return page if status == 200 else (page, status)

@@ -134,6 +134,8 @@ def test_emailing_the_cohort_after_a_preview(browser, world):
     assert count == len(world.learner_names)
     violations = axe_violations(page)
     assert violations == [], describe(violations)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "message-preview-1280.png"), full_page=True)
     page.get_by_role("button", name=f"Send to {count} people").click()
 
     expect(page).to_have_url(re.compile(rf"/cohorts/{world.cohort_id}/emails$"))
