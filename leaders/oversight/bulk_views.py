@@ -159,6 +159,8 @@ def message(cohort_id: int) -> Page:
     elif request.method == "GET":
         form.audience.data = messages.COHORT
     form.learning_set.choices = messages.set_choices(access)
+    if len(form.learning_set.choices) == 1:  # no sets yet: do not offer one
+        form.audience.choices = [c for c in form.audience.choices if c.value != messages.SET]
     token = request.form.get("token", "")
     if request.form.get("send") and bulk.already_done(token):
         flash("That message was already sent: it is listed below.", "info")
