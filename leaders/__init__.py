@@ -111,6 +111,7 @@ def _register_personal_data() -> None:
     import leaders.learning.personal_data
     import leaders.network.personal_data
     import leaders.outbox.personal_data
+    import leaders.oversight.personal_data
     import leaders.privacy.personal_data  # noqa: F401
 
 
