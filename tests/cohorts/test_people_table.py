@@ -121,3 +121,17 @@ def test_an_organisation_lead_sees_their_own_staff_and_no_bulk_actions(cast, as_
 def _names_without_checkbox(response) -> list[str]:
     rows = page(response).one("table").find("tbody").findall("tr")
     return [(row.findall("td")[0].text or "").strip() for row in rows]
+
+
+def test_the_page_makes_as_many_queries_for_many_people_as_for_few(cast, as_user, count_queries):
+    client = as_user(cast.manager)
+    url = f"/cohorts/{cast.cohort.id}/people"
+    client.get(url)  # warm: the session's user, the course catalogue
+    with count_queries() as few:
+        client.get(url, query_string={"sort": "organisation"})
+    org = make_organisation("Big Council")
+    for n in range(30):
+        enrol(cast.cohort, make_user(name=f"Learner {n:03d}", organisation_id=org.id))
+    with count_queries() as many:
+        client.get(url, query_string={"sort": "organisation"})
+    assert len(many) == len(few)
