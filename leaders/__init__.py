@@ -115,6 +115,7 @@ def _register_personal_data() -> None:
     import leaders.learning.personal_data
     import leaders.network.personal_data
     import leaders.outbox.personal_data
+    import leaders.oversight.personal_data
     import leaders.privacy.personal_data  # noqa: F401
 
     _register_certificates_data()
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from leaders.main.views import bp as main_bp
     from leaders.network.views import bp as network_bp
     from leaders.organisations.views import bp as organisations_bp
+    from leaders.oversight.bulk_views import bp as bulk_bp
     from leaders.oversight.emails import bp as emails_bp
     from leaders.oversight.views import bp as oversight_bp
     from leaders.privacy.views import bp as privacy_bp
@@ -150,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(credentials_bp)
+    app.register_blueprint(bulk_bp)
     register_error_handlers(app)
 
 

@@ -50,6 +50,9 @@ class Action(StrEnum):
     SESSION_ADDED = "session-added"
     ATTENDANCE_MARKED = "attendance-marked"
     DUE_DATES_CHANGED = "changed-due-dates"
+    REMINDED = "reminded"
+    MOVED = "moved-cohort"
+    MESSAGE_SENT = "message-sent"
     # The network
     SETS_CONFIRMED = "sets-confirmed"
     WAVE_OPENED = "wave-opened"
@@ -94,6 +97,9 @@ LABELS: dict[Action, str] = {
     Action.SESSION_ADDED: "Added a session",
     Action.ATTENDANCE_MARKED: "Marked attendance",
     Action.DUE_DATES_CHANGED: "Changed a learner's due dates",
+    Action.REMINDED: "Sent a reminder",
+    Action.MOVED: "Moved someone to another cohort",
+    Action.MESSAGE_SENT: "Sent a message",
     Action.SETS_CONFIRMED: "Confirmed learning sets",
     Action.WAVE_OPENED: "Opened a network survey",
     Action.WAVE_CLOSED: "Closed a network survey",

@@ -23,6 +23,7 @@ from leaders.network.models import (
 )
 from leaders.organisations.models import Organisation, Sector
 from leaders.outbox.models import Email, EmailAttempt
+from leaders.oversight.models import BulkRun
 from leaders.places.models import Place, PlaceKind
 from leaders.privacy.models import ErasureRequest
 
@@ -30,6 +31,7 @@ __all__ = [
     "Attendance",
     "AuditEvent",
     "AwardDecision",
+    "BulkRun",
     "Cohort",
     "CohortMember",
     "CohortModule",

@@ -209,6 +209,11 @@ ROUTES = [
     ("credentials.revoke", "POST", "/credentials/{cred}/revoke", ADMIN_ONLY),
     ("credentials.decide", "GET", "/cohorts/{a}/people/{ann}/certificate", COHORT_MANAGE),
     ("credentials.decide", "POST", "/cohorts/{a}/people/{ann}/certificate", COHORT_MANAGE),
+    # Bulk actions and messages: the cohort's programme managers and admins only; facilitators and
+    # organisation leads see the People page but cannot act on many people or email them.
+    ("bulk.choose", "POST", "/cohorts/{a}/people/bulk", COHORT_MANAGE),
+    ("bulk.message", "GET", "/cohorts/{a}/messages/new", COHORT_MANAGE),
+    ("bulk.message", "POST", "/cohorts/{a}/messages/new", COHORT_MANAGE),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]

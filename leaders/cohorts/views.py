@@ -27,7 +27,7 @@ from leaders.auth.rules import MANAGERS, NotApplicable, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 
 # enrolment_views holds the import and due-date pages: importing it adds its routes to `bp`.
-from leaders.cohorts import enrolment_views, services, sessions  # noqa: F401
+from leaders.cohorts import enrolment_views, people_table, services, sessions  # noqa: F401
 from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
 from leaders.cohorts.blueprint import bp
 from leaders.cohorts.forms import CohortForm, InviteForm, SessionForm
@@ -35,7 +35,7 @@ from leaders.cohorts.models import CohortRole, SessionKind
 from leaders.cohorts.table_forms import RegisterForm, ScheduleForm
 from leaders.extensions import db
 from leaders.filters import UK
-from leaders.organisations.models import Organisation
+from leaders.organisations.models import Organisation, sector_label
 
 
 def _course_choices() -> list[tuple[str, str]]:
@@ -105,13 +105,28 @@ def edit_schedule(cohort_id: int) -> str | Response:
 
 @bp.route("/cohorts/<int:cohort_id>/people")
 @signed_in
-def people(cohort_id: int) -> str:
+def people(cohort_id: int) -> str | tuple[str, int]:
     access = cohort_access(current_user, cohort_id)
-    return render_template(
+    return render_people(access, request.args)
+
+
+def render_people(
+    access, args, *, error_list=None, status: int = 200, chosen=()
+) -> str | tuple[str, int]:
+    """The People page for the table state in ``args``; the bulk-action view shows it with errors."""
+    state = people_table.read_state(args)
+    page = render_template(
         "cohorts/people.html",
         access=access,
-        people=services.people(access),
+        table=people_table.table(access, state),
+        actions=people_table.BULK_ACTIONS,
+        error_list=error_list or [],
+        chosen={str(c) for c in chosen},
+        status_of=people_table.status_of,
+        has_due_dates=people_table.has_due_dates,
+        sector_label=sector_label,
     )
+    return page if status == 200 else (page, status)
 
 
 def _organisation_choices() -> list[tuple[str, str]]:

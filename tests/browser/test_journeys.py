@@ -198,7 +198,7 @@ def test_manager_imports_people_reads_the_dashboard_and_network_and_downloads_ex
     page.get_by_role("link", name="South Yorkshire 2026").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("South Yorkshire 2026")
     page.get_by_role("navigation", name="Cohort").get_by_role("link", name="People").click()
-    people_before = page.locator("caption").first.inner_text()
+    people_before = page.locator("#people-heading").inner_text()
     page.get_by_role("button", name="Import from a spreadsheet").click()
 
     # A typing mistake in one email address: every problem listed, nothing imported.
@@ -231,7 +231,7 @@ def test_manager_imports_people_reads_the_dashboard_and_network_and_downloads_ex
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Imported: 3 people added, 0 with a new role, 1 new organisation. 3 invitations queued: Emails shows when each is sent."
     )
-    assert page.locator("caption").first.inner_text() != people_before
+    assert page.locator("#people-heading").inner_text() != people_before
     for name, email, organisation, job in GOOD_ROWS:
         row = page.locator("tbody tr").filter(has_text=email)
         expect(row).to_contain_text(name)
