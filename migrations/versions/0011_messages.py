@@ -13,7 +13,7 @@ import leaders.db_types
 
 # revision identifiers, used by Alembic.
 revision = "0011_messages"
-down_revision = "0010_joined"
+down_revision = '0010_joined'
 branch_labels = None
 depends_on = None
 
