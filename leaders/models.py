@@ -15,6 +15,7 @@ from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, V
 from leaders.network.models import (
     LearningSet,
     LearningSetMember,
+    SetDraft,
     SurveyAnswer,
     SurveyResponse,
     SurveyWave,
@@ -47,6 +48,7 @@ __all__ = [
     "ReminderLog",
     "Role",
     "Sector",
+    "SetDraft",
     "SurveyAnswer",
     "SurveyResponse",
     "SurveyWave",
