@@ -10,6 +10,7 @@ network, a layer made by the programme that never enters the reported figures.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -269,7 +270,7 @@ def facilitator_choices(cohort_id: int) -> list[tuple[int, str]]:
 
 
 def check_details(
-    cohort_id: int, details: list[tuple[str, int | None]], *, taken: set[str] = frozenset()
+    cohort_id: int, details: list[tuple[str, int | None]], *, taken: Iterable[str] = ()
 ) -> list[str | None]:
     """Each set's problem (or None): a name that is empty, too long or used twice, or a
     facilitator who is not a facilitator of this cohort. ``taken``: names other sets keep."""
