@@ -231,7 +231,7 @@ def test_a_confirmed_set_is_renamed_and_given_a_facilitator(app):
     manager = _client(app, cast.manager)
     _post(manager, cast, "propose")
     _post(manager, cast, "confirm")
-    first, second = db.session.execute(select(LearningSet).order_by(LearningSet.id)).scalars()
+    first, _second = db.session.execute(select(LearningSet).order_by(LearningSet.id)).scalars()
     url = f"/cohorts/{cast.cohort.id}/sets/{first.id}/edit"
     page = manager.get(url)
     assert page.status_code == 200
