@@ -100,5 +100,5 @@ def seed_programme(
         add_sessions(rng, cohort, learners, starts, now)
         if index == 0:
             add_network(rng, cohort, learners, now)
-            add_demo_learning_set(cohort, learners[:6])
+            add_demo_learning_set(cohort, learners[:6], demo_users["facilitator"])
         yield f"  {name}: {len(learners)} learners, started {starts:%d %B %Y}"
