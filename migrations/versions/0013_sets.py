@@ -7,6 +7,9 @@ Revision ID: 0013_sets
 Revises: 0010_joined
 Create Date: 2026-12-01
 """
+import warnings
+from contextlib import contextmanager
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -18,6 +21,15 @@ revision = '0013_sets'
 down_revision = '0010_joined'
 branch_labels = None
 depends_on = None
+
+
+@contextmanager
+def _quiet_reflection():
+    """SQLite rebuilds learning_set to change it, reflecting the user table its new foreign key
+    points at; that table's expression index (lower(email)) cannot be reflected, and need not be."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Skipped unsupported reflection")
+        yield
 
 
 def upgrade():
@@ -39,7 +51,7 @@ def upgrade():
     with op.batch_alter_table('cohort', schema=None) as batch_op:
         batch_op.add_column(sa.Column('archived_at', leaders.db_types.UTCDateTime(timezone=True), nullable=True))
 
-    with op.batch_alter_table('learning_set', schema=None) as batch_op:
+    with _quiet_reflection(), op.batch_alter_table('learning_set', schema=None) as batch_op:
         batch_op.add_column(sa.Column('facilitator_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_learning_set_facilitator_id'), ['facilitator_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_learning_set_facilitator_id_user'), 'user', ['facilitator_id'], ['id'], ondelete='SET NULL')
@@ -47,7 +59,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('learning_set', schema=None) as batch_op:
+    with _quiet_reflection(), op.batch_alter_table('learning_set', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_learning_set_facilitator_id_user'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_learning_set_facilitator_id'))
         batch_op.drop_column('facilitator_id')
