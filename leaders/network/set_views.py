@@ -14,7 +14,7 @@ from flask_login import current_user
 from leaders import confirm
 from leaders.auth.rules import signed_in
 from leaders.cohorts.access import CohortAccess, cohort_access, require_manager
-from leaders.network import services, set_members, sets
+from leaders.network import services, set_details, set_members, sets
 from leaders.network.forms import SetEditForm, SetNamesForm
 from leaders.network.views import bp
 
@@ -26,7 +26,7 @@ def _manager(cohort_id: int) -> CohortAccess:
 def _page(access: CohortAccess, *, names_form: SetNamesForm | None = None, **extra):
     cohort_id = access.cohort.id
     proposal = sets.current_proposal(cohort_id)
-    choices = sets.facilitator_choices(cohort_id)
+    choices = set_details.facilitator_choices(cohort_id)
     if proposal is not None and names_form is None:
         names_form = SetNamesForm.of(
             proposal.names, proposal.facilitators, choices, proposal.version, formdata=None
@@ -106,7 +106,10 @@ def name_sets(cohort_id: int) -> ResponseReturnValue:
             access, error_list=[{"text": "There is no proposal to name.", "href": "#proposal"}]
         )
     form = SetNamesForm.of(
-        proposal.names, proposal.facilitators, sets.facilitator_choices(cohort_id), proposal.version
+        proposal.names,
+        proposal.facilitators,
+        set_details.facilitator_choices(cohort_id),
+        proposal.version,
     )
     if not form.validate_on_submit():
         return _page(access, names_form=form), 200
@@ -132,11 +135,11 @@ def edit_set(cohort_id: int, set_id: int) -> ResponseReturnValue:
         data={"name": learning_set.name, "facilitator": set_members.facilitator_of(set_id)}
         if request.method == "GET"
         else None
-    ).with_choices(sets.facilitator_choices(cohort_id))
+    ).with_choices(set_details.facilitator_choices(cohort_id))
     if form.validate_on_submit():
         facilitator = int(form.facilitator.data) if form.facilitator.data else None
         try:
-            sets.edit_set(
+            set_details.edit_set(
                 cohort_id,
                 set_id,
                 (form.name.data or "").strip(),

@@ -10,25 +10,21 @@ network, a layer made by the programme that never enters the reported figures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from leaders import audit, uow
-from leaders.auth.models import User
-from leaders.cohorts.models import CohortMember, CohortRole, LearningSet, LearningSetMember
+from leaders.cohorts.models import LearningSet, LearningSetMember
 from leaders.extensions import db, rowcount
 from leaders.network import allocation as alloc
 from leaders.network.graph import Person
 from leaders.network.models import SetDraft
 from leaders.network.services import cohort_people
+from leaders.network.set_details import check_details, names_of
 from leaders.timeutil import utcnow
-
-#: The longest set name (the column's size).
-NAME_MAX = 100
 
 
 class StaleDraft(ValueError):
@@ -106,13 +102,6 @@ def is_stale(cohort_id: int) -> bool:
     return draft is not None and not _matches(draft, cohort_people(cohort_id))
 
 
-def _names_of(*user_ids: int | None) -> dict[int, str]:
-    ids = {i for i in user_ids if i is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-
-
 def current_proposal(cohort_id: int) -> Proposal | None:
     """The saved draft, if there is one and it still matches the cohort's learners."""
     draft = _draft(cohort_id)
@@ -125,7 +114,7 @@ def current_proposal(cohort_id: int) -> Proposal | None:
     sets = tuple(tuple(members) for members in plan["sets"])
     pinned = {int(k): v for k, v in plan["pinned"].items()}
     allocation = alloc.Allocation(sets, alloc.score(sets, people), tuple(people), 5, 8, pinned)
-    names = _names_of(draft.created_by, draft.updated_by)
+    names = names_of(draft.created_by, draft.updated_by)
     return Proposal(
         allocation,
         *_baselines(people, len(sets)),
@@ -243,56 +232,6 @@ def move(cohort_id: int, person_id: int, to_set: int, *, version: int, actor: in
     )
 
 
-def facilitator_ids(cohort_id: int) -> set[int]:
-    """The cohort's facilitators: the only people who may run one of its sets."""
-    return set(
-        db.session.execute(
-            select(CohortMember.user_id).where(
-                CohortMember.cohort_id == cohort_id,
-                CohortMember.role == CohortRole.FACILITATOR.value,
-            )
-        ).scalars()
-    )
-
-
-def facilitator_choices(cohort_id: int) -> list[tuple[int, str]]:
-    return list(
-        db.session.execute(
-            select(User.id, User.name)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                CohortMember.cohort_id == cohort_id,
-                CohortMember.role == CohortRole.FACILITATOR.value,
-            )
-            .order_by(func.lower(User.name))
-        ).all()
-    )
-
-
-def check_details(
-    cohort_id: int, details: list[tuple[str, int | None]], *, taken: Iterable[str] = ()
-) -> list[str | None]:
-    """Each set's problem (or None): a name that is empty, too long or used twice, or a
-    facilitator who is not a facilitator of this cohort. ``taken``: names other sets keep."""
-    allowed = facilitator_ids(cohort_id)
-    seen = {name.casefold() for name in taken}
-    problems: list[str | None] = []
-    for name, facilitator in details:
-        name = name.strip()
-        if not name:
-            problems.append("Enter a name for the set")
-        elif len(name) > NAME_MAX:
-            problems.append(f"Set name must be {NAME_MAX} characters or fewer")
-        elif name.casefold() in seen:
-            problems.append(f"Another set in this cohort is called {name}: choose another name")
-        elif facilitator is not None and facilitator not in allowed:
-            problems.append("Choose a facilitator of this cohort")
-        else:
-            problems.append(None)
-        seen.add(name.casefold())
-    return problems
-
-
 @uow.transactional
 def name_sets(
     cohort_id: int, details: list[tuple[str, int | None]], *, version: int, actor: int
@@ -371,42 +310,6 @@ def confirm(cohort_id: int, *, version: int | None = None, actor: audit.Ref) -> 
             )
     db.session.execute(delete(SetDraft).where(SetDraft.cohort_id == cohort_id))
     return len(sets)
-
-
-@uow.transactional
-def edit_set(
-    cohort_id: int, set_id: int, name: str, facilitator: int | None, *, actor: int
-) -> None:
-    """Rename a confirmed set and choose its facilitator. ValueError (nothing changes) if wrong."""
-    learning_set = db.session.get(LearningSet, set_id)
-    if learning_set is None or learning_set.cohort_id != cohort_id:
-        raise ValueError("That set is not in this cohort.")
-    others = set(
-        db.session.execute(
-            select(LearningSet.name).where(
-                LearningSet.cohort_id == cohort_id, LearningSet.id != set_id
-            )
-        ).scalars()
-    )
-    problem = check_details(cohort_id, [(name, facilitator)], taken=others)[0]
-    if problem:
-        raise ValueError(problem)
-    changes = []
-    if learning_set.name != name.strip():
-        changes.append(f"renamed {learning_set.name} to {name.strip()}")
-    if learning_set.facilitator_id != facilitator:
-        who = _names_of(facilitator).get(facilitator) if facilitator else None
-        changes.append(f"facilitator: {who or 'none'}")
-    if not changes:
-        return
-    learning_set.name, learning_set.facilitator_id = name.strip(), facilitator
-    audit.record(
-        audit.Action.SET_CHANGED,
-        actor=actor,
-        cohort=cohort_id,
-        subject=facilitator,
-        detail=f"{learning_set.name}: " + "; ".join(changes),
-    )
 
 
 @uow.transactional
