@@ -40,6 +40,9 @@ class Action(StrEnum):
     # Cohorts and their people
     COHORT_CREATED = "cohort-created"
     COHORT_CHANGED = "cohort-changed"
+    COHORT_COPIED = "cohort-copied"
+    COHORT_ARCHIVED = "cohort-archived"
+    COHORT_UNARCHIVED = "cohort-unarchived"
     ADDED = "added"
     IMPORTED = "imported"
     ROLE_CHANGED = "role-changed"
@@ -55,6 +58,9 @@ class Action(StrEnum):
     MESSAGE_SENT = "message-sent"
     # The network
     SETS_CONFIRMED = "sets-confirmed"
+    SETS_PROPOSED = "sets-proposed"
+    SETS_DRAFT_CHANGED = "sets-draft-changed"
+    SET_CHANGED = "set-changed"
     WAVE_OPENED = "wave-opened"
     WAVE_CLOSED = "wave-closed"
     # Organisations
@@ -87,6 +93,9 @@ LABELS: dict[Action, str] = {
     Action.ACCESS_REFUSED: "Was refused learners' data",
     Action.COHORT_CREATED: "Set up a cohort",
     Action.COHORT_CHANGED: "Changed a cohort's details",
+    Action.COHORT_COPIED: "Copied a cohort",
+    Action.COHORT_ARCHIVED: "Archived a cohort",
+    Action.COHORT_UNARCHIVED: "Brought a cohort back from the archive",
     Action.ADDED: "Added someone to a cohort",
     Action.IMPORTED: "Added someone by import",
     Action.ROLE_CHANGED: "Changed someone's cohort role",
@@ -101,6 +110,9 @@ LABELS: dict[Action, str] = {
     Action.MOVED: "Moved someone to another cohort",
     Action.MESSAGE_SENT: "Sent a message",
     Action.SETS_CONFIRMED: "Confirmed learning sets",
+    Action.SETS_PROPOSED: "Proposed learning sets",
+    Action.SETS_DRAFT_CHANGED: "Changed proposed learning sets",
+    Action.SET_CHANGED: "Changed a learning set",
     Action.WAVE_OPENED: "Opened a network survey",
     Action.WAVE_CLOSED: "Closed a network survey",
     Action.ORGANISATIONS_MERGED: "Merged organisations",

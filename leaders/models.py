@@ -16,6 +16,7 @@ from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, V
 from leaders.network.models import (
     LearningSet,
     LearningSetMember,
+    SetDraft,
     SurveyAnswer,
     SurveyResponse,
     SurveyWave,
@@ -52,6 +53,7 @@ __all__ = [
     "ReminderLog",
     "Role",
     "Sector",
+    "SetDraft",
     "SurveyAnswer",
     "SurveyResponse",
     "SurveyWave",

@@ -9,18 +9,18 @@ in, with the page asked for as `next`), 403, 404.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from leaders.cohorts.models import CohortSession, PendingImport
+from leaders.cohorts.models import CohortSession, LearningSet, PendingImport
 from leaders.extensions import db
 from leaders.network.models import SurveyWave, Tie
 from leaders.outbox import Email
 from leaders.timeutil import utcnow
 from tests.cohorts.conftest import Cast, make_organisation
 from tests.conftest import sign_in
-from tests.factories import enrol, make_user
+from tests.factories import enrol, make_cohort, make_user
 from tests.helpers import form_token
 
 KINDS = [
@@ -141,6 +141,21 @@ ROUTES = [
     ("network.close_wave", "POST", "/cohorts/{a}/network/waves/{wave2}/close", COHORT_MANAGE),
     ("network.learning_sets", "GET", "/cohorts/{a}/sets", COHORT_MANAGE),
     ("network.change_sets", "POST", "/cohorts/{a}/sets/propose", COHORT_MANAGE),
+    ("network.name_sets", "POST", "/cohorts/{a}/sets/names", COHORT_MANAGE),
+    ("network.edit_set", "GET", "/cohorts/{a}/sets/{set}/edit", COHORT_MANAGE),
+    ("network.edit_set", "POST", "/cohorts/{a}/sets/{set}/edit", COHORT_MANAGE),
+    # Cohort B's set, asked for through cohort A's address.
+    ("network.edit_set", "GET", "/cohorts/{a}/sets/{set_b}/edit", NOT_IN_COHORT),
+    # Anyone signed in: it lists only the sets they facilitate (tests/network/test_set_pages.py).
+    ("network.facilitated", "GET", "/learning-sets", SIGNED_IN),
+    ("network.my_set", "GET", "/cohorts/{a}/my-set", LEARNER_IN_A),
+    ("cohorts.copy", "GET", "/cohorts/{a}/copy", COHORT_MANAGE),
+    ("cohorts.copy", "POST", "/cohorts/{a}/copy", COHORT_MANAGE),
+    ("cohorts.archive", "GET", "/cohorts/{ended}/archive", COHORT_MANAGE),
+    # Cohort A has not finished: the page does not offer it, and the server refuses it.
+    ("cohorts.archive", "GET", "/cohorts/{a}/archive", NOT_FOR_THEM),
+    ("cohorts.archive", "POST", "/cohorts/{ended}/archive", COHORT_MANAGE),
+    ("cohorts.unarchive", "POST", "/cohorts/{a}/unarchive", COHORT_MANAGE),
     ("organisations.index", "GET", "/admin/organisations", ADMIN_ONLY),
     ("organisations.add", "GET", "/admin/organisations/new", ADMIN_ONLY),
     ("organisations.add", "POST", "/admin/organisations/new", ADMIN_ONLY),
@@ -279,6 +294,11 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         for cohort in (cast.cohort, cast.other_cohort)
     )
     db.session.add_all([mail_a, mail_b])
+    learning_set = LearningSet(cohort_id=cast.cohort.id, name="Set 1")
+    set_b = LearningSet(cohort_id=cast.other_cohort.id, name="Set 1")
+    # A finished cohort that cohort A's manager also runs (archived only by a confirmed POST).
+    ended = make_cohort(name="Ended 2025", starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 1))
+    db.session.add_all([learning_set, set_b])
     db.session.commit()
     from leaders.credentials.models import Credential
 
@@ -294,6 +314,9 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
     )
     db.session.add(cred)
     db.session.commit()
+    enrol(ended, cast.manager, "programme_manager")
+    enrol(ended, cast.facilitator, "facilitator")
+    enrol(ended, ann)
     users = {
         "learner": ann,
         "other_learner": cast.outsider,
@@ -326,6 +349,9 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "mail_a": mail_a.id,
         "mail_b": mail_b.id,
         "cred": cred.id,
+        "set": learning_set.id,
+        "set_b": set_b.id,
+        "ended": ended.id,
     }
     return users, ids
 

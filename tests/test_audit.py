@@ -225,7 +225,7 @@ def test_survey_waves_and_learning_sets(app, cast):
 
     sets = f"/cohorts/{cast.cohort.id}/sets"
     manager.post(f"{sets}/propose", data={"csrf_token": token})
-    manager.post(f"{sets}/confirm", data={"csrf_token": token})
+    manager.post(f"{sets}/confirm", data={"csrf_token": token, "version": "1"})  # a new draft
     confirmed = one(Action.SETS_CONFIRMED)
     assert confirmed.cohort_id == cast.cohort.id
     assert confirmed.detail == "2 sets, 12 people; 0 sets replaced"

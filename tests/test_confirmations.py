@@ -3,6 +3,8 @@ names the people affected; only the confirmed POST does it, and it is audited.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -124,14 +126,20 @@ def test_replacing_confirmed_learning_sets(app):
     sets = f"/cohorts/{cast.cohort.id}/sets"
     token = form_token(manager.get(sets))
     manager.post(f"{sets}/propose", data={"csrf_token": token})
+
+    def version() -> str:  # the saved draft's version, which the page's forms carry
+        return re.search(r'name="version" value="(\d+)"', manager.get(sets).get_data(True))[1]
+
     # The first sets replace nothing: no question.
-    assert manager.post(f"{sets}/confirm", data={"csrf_token": token}).status_code == 302
+    confirming = {"csrf_token": token, "version": version()}
+    assert manager.post(f"{sets}/confirm", data=confirming).status_code == 302
     before = sorted(db.session.execute(select(LearningSetMember.set_id, LearningSetMember.user_id)))
     assert len(before) == 12
 
     manager.post(f"{sets}/propose", data={"csrf_token": token})
+    confirming = {"csrf_token": token, "version": version()}
     text = assert_confirmation(
-        manager.post(f"{sets}/confirm", data={"csrf_token": token}),
+        manager.post(f"{sets}/confirm", data=confirming),
         f"Replace the confirmed learning sets for {cast.cohort.name}?",
         "Set 1:",
         "Set 2:",
@@ -144,7 +152,7 @@ def test_replacing_confirmed_learning_sets(app):
     assert after == before
     assert audited(Action.SETS_CONFIRMED) == 1
 
-    done = manager.post(f"{sets}/confirm", data={"csrf_token": token, "confirm": "yes"})
+    done = manager.post(f"{sets}/confirm", data={**confirming, "confirm": "yes"})
     assert done.status_code == 302
     db.session.expire_all()
     latest = db.session.scalars(

@@ -43,6 +43,11 @@ class CohortAccess:
         return self.can_manage or self.role == CohortRole.FACILITATOR
 
     @property
+    def is_facilitator(self) -> bool:
+        """A facilitator of the cohort: they may be chosen to run its learning sets."""
+        return self.role == CohortRole.FACILITATOR
+
+    @property
     def sees_everyone(self) -> bool:
         return self.role != CohortRole.ORGANISATION_LEAD or self.is_admin
 

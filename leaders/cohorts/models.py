@@ -55,6 +55,8 @@ class Cohort(Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: When a manager archived the cohort: read-only from then on, and out of the default lists.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
 
@@ -190,6 +192,10 @@ class LearningSet(Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Who runs the set: a facilitator of the cohort (checked when it is chosen).
+    facilitator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
 
 
 class LearningSetMember(Model):

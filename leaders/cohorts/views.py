@@ -26,8 +26,15 @@ from leaders.auth.models import User
 from leaders.auth.rules import MANAGERS, NotApplicable, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 
-# enrolment_views holds the import and due-date pages: importing it adds its routes to `bp`.
-from leaders.cohorts import enrolment_views, people_table, services, sessions  # noqa: F401
+# enrolment_views holds the import and due-date pages, lifecycle_views copying and archiving:
+# importing them adds their routes to `bp`.
+from leaders.cohorts import (  # noqa: F401
+    enrolment_views,
+    lifecycle_views,
+    people_table,
+    services,
+    sessions,
+)
 from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
 from leaders.cohorts.blueprint import bp
 from leaders.cohorts.forms import CohortForm, InviteForm, SessionForm
@@ -45,7 +52,15 @@ def _course_choices() -> list[tuple[str, str]]:
 @bp.route("/cohorts")
 @signed_in
 def index() -> str:
-    return render_template("cohorts/index.html", cohorts=services.visible_cohorts(current_user))
+    archived = request.args.get("archived") == "1"
+    cohorts = services.visible_cohorts(current_user)
+    shown = [c for c in cohorts if (c.cohort.archived_at is not None) == archived]
+    return render_template(
+        "cohorts/index.html",
+        cohorts=shown,
+        archived=archived,
+        archived_count=sum(1 for c in cohorts if c.cohort.archived_at is not None),
+    )
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])

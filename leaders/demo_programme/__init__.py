@@ -101,7 +101,7 @@ def seed_programme(
         add_sessions(rng, cohort, learners, starts, now)
         if index == 0:
             add_network(rng, cohort, learners, now)
-            add_demo_learning_set(cohort, learners[:6])
+            add_demo_learning_set(cohort, learners[:6], demo_users["facilitator"])
         yield f"  {name}: {len(learners)} learners, started {starts:%d %B %Y}"
     # A finished cohort whose graduates hold certificates (issue 16).
     yield from add_finished_cohort(rng, course, demo_users["manager"], orgs[:13], shared_hash, now)

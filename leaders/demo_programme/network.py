@@ -67,9 +67,12 @@ def add_network(rng, cohort, learners, now) -> None:
         )
 
 
-def add_demo_learning_set(cohort, members) -> None:
-    """A confirmed learning set for the demo learner (first), where two others share with the set."""
-    learning_set = LearningSet(cohort_id=cohort.id, name="Set 1")
+def add_demo_learning_set(cohort, members, facilitator=None) -> None:
+    """A confirmed learning set for the demo learner (first), where two others share with the set;
+    run by the demo facilitator."""
+    learning_set = LearningSet(
+        cohort_id=cohort.id, name="Set 1", facilitator_id=facilitator.id if facilitator else None
+    )
     db.session.add(learning_set)
     db.session.flush()
     for user in members:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaders.cohorts.models import LearningSet, LearningSetMember  # noqa: F401  (re-exported)
@@ -114,3 +114,25 @@ class SurveyAnswer(Model):
     other_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     knew_before: Mapped[bool] = mapped_column(default=False)
     worked_with: Mapped[bool] = mapped_column(default=False)
+
+
+class SetDraft(Model):
+    """A cohort's proposed learning sets, saved until a manager confirms them (one per cohort).
+
+    Every manager of the cohort sees and changes the same draft. ``plan`` holds the sets (member
+    ids), who the manager pinned where, and each set's name and facilitator. ``version`` goes up
+    with every change, so a form from a page that was overtaken (a colleague changed the draft
+    since) is refused rather than applied to a draft its sender never saw.
+    """
+
+    __tablename__ = "set_draft"
+    __table_args__ = (UniqueConstraint("cohort_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    plan: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

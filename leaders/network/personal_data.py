@@ -1,12 +1,12 @@
-"""What the network holds about a person: connections and survey answers."""
+"""What the network holds about a person: connections, survey answers, the sets they facilitate."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 
 from leaders import personal_data
 from leaders.extensions import db
-from leaders.network.models import SurveyAnswer, SurveyResponse, Tie
+from leaders.network.models import LearningSet, SurveyAnswer, SurveyResponse, Tie
 
 
 def _erase_ties(user_id: int) -> None:
@@ -47,4 +47,23 @@ personal_data.register(
         ).where(SurveyAnswer.respondent_id == user_id)
     ),
     erase=_erase_survey,
+)
+
+
+def _erase_facilitating(user_id: int) -> None:
+    """The sets they ran are kept, with no facilitator."""
+    db.session.execute(
+        update(LearningSet).where(LearningSet.facilitator_id == user_id).values(facilitator_id=None)
+    )
+
+
+personal_data.register(
+    "learning sets facilitated", tables=["learning_set"], erase=_erase_facilitating
+)
+personal_data.register(
+    "learning set drafts",
+    tables=["set_draft"],
+    kept="which staff member proposed or last changed a cohort's draft sets (by id); the draft "
+    "is deleted when its sets are confirmed, and one that names an erased learner no longer fits "
+    "the cohort and is proposed again",
 )

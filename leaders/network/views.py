@@ -8,14 +8,13 @@ who else is tied to whom. The cohort network page: its programme managers, facil
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit, confirm, downloads
 from leaders.auth.rules import signed_in
 from leaders.cohorts.access import cohort_access, require_manager
-from leaders.network import cohort_network, services, sets
+from leaders.network import cohort_network, services
 from leaders.network.forms import SurveyForm, TieForm
 from leaders.network.graph import Person
 from leaders.network.metrics import EXPLANATIONS, SO_WHAT
@@ -208,58 +207,6 @@ def survey(wave_id: int) -> str | Response | tuple[str, int]:
     return render_template("network/survey.html", wave=wave, people=people, form=form)
 
 
-# Action learning sets (programme managers) ------------------------------------------------------
-
-
-@bp.route("/cohorts/<int:cohort_id>/sets")
-@signed_in
-def learning_sets(cohort_id: int) -> str:
-    access = require_manager(_staff_access(cohort_id))
-    return render_template(
-        "network/sets.html",
-        access=access,
-        proposal=sets.current_proposal(cohort_id),
-        current=sets.confirmed(cohort_id),
-    )
-
-
-@bp.route("/cohorts/<int:cohort_id>/sets/<any(propose, move, confirm):action>", methods=["POST"])
-@signed_in
-def change_sets(cohort_id: int, action: str) -> ResponseReturnValue:
-    access = require_manager(_staff_access(cohort_id))
-    try:
-        if action == "propose":
-            sets.propose(cohort_id)
-        elif action == "move":
-            person = request.form.get("person", type=int)
-            to_set = request.form.get("to_set", type=int)
-            if person is None or to_set is None:
-                abort(400)
-            sets.move(cohort_id, person, to_set - 1)
-        else:
-            current = sets.confirmed(cohort_id)
-            if current and not confirm.confirmed():
-                return confirm.page(_replacing(access, current))
-            count = sets.confirm(cohort_id, actor=current_user.id)
-            flash(
-                f"The {count} learning sets are confirmed. On the network page they are a separate layer, "
-                "made by the programme: they do not change the figures people reported.",
-                "success",
-            )
-    except ValueError as error:
-        return render_template(
-            "network/sets.html",
-            access=access,
-            proposal=sets.current_proposal(cohort_id),
-            current=sets.confirmed(cohort_id),
-            error_list=[{"text": str(error), "href": "#proposal"}],
-        ), 200
-    return redirect(
-        url_for("network.learning_sets", cohort_id=cohort_id)
-        + ("#proposal" if action != "confirm" else "")
-    )
-
-
 # Confirmation pages ------------------------------------------------------------------------------
 
 
@@ -294,20 +241,5 @@ def _closing(access, wave) -> confirm.Confirmation:
     )
 
 
-def _replacing(access, current) -> confirm.Confirmation:
-    people = sum(len(s.members) for s in current)
-    return confirm.Confirmation(
-        heading=f"Replace the confirmed learning sets for {access.cohort.name}?",
-        caption=access.cohort.name,
-        says=[
-            f"The {len(current)} confirmed sets ({people} people) will be replaced by the "
-            "proposal. Each person moves to the set the proposal puts them in, and the ties the "
-            "old sets made in the network are replaced by the new sets' ties.",
-            "The sets that will be replaced:",
-        ],
-        names=[f"{s.name}: " + ", ".join(p.name for p in s.members) for s in current],
-        warning="The current sets cannot be brought back once they are replaced.",
-        button="Replace the learning sets",
-        cancel_url=url_for("network.learning_sets", cohort_id=access.cohort.id),
-        breadcrumbs=_cohort_crumbs(access),
-    )
+# The learning-set pages add their routes to `bp`.
+from leaders.network import set_views  # noqa: E402, F401

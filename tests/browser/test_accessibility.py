@@ -171,6 +171,11 @@ def _proposed_sets(page, w: World) -> None:
     page.get_by_role("button", name=re.compile("Propose")).click()
 
 
+def _change_set(page, w: World) -> None:
+    page.goto(f"/cohorts/{w.cohort_id}/sets")
+    page.get_by_role("link", name=re.compile("Change name or facilitator")).first.click()
+
+
 def _org(page, w: World, suffix: str = "") -> None:
     page.goto(f"/admin/organisations/{w.extra['duplicate_org']}{suffix}")
 
@@ -206,6 +211,8 @@ CASES = [
     Case("learner", "journal", go("/journal"), "Download your journal"),
     Case("learner", "shared with you", go("/journal/shared"), "Shared with you"),
     Case("learner", "my network", go("/network"), "Your connections"),
+    Case("learner", "my learning set", go(cohort("/my-set")), "Facilitator"),
+    Case("facilitator", "your learning sets", go("/learning-sets"), "Meetings and registers"),
     Case("learner", "my network, search", go("/network?q=council#find"), "Record a connection"),
     Case(
         "learner",
@@ -292,6 +299,20 @@ CASES = [
         "To bring them back, add them again",
     ),
     Case("manager", "learning sets, proposed", _proposed_sets, "Proposed sets"),
+    Case(
+        "manager",
+        "change a learning set",
+        _change_set,
+        "Only the cohort's facilitators",
+    ),
+    Case("manager", "cohort details", go(cohort("/edit")), "Copy this cohort"),
+    Case("manager", "copy a cohort", go(cohort("/copy")), "Start date of the new cohort"),
+    Case(
+        "manager",
+        "copy a cohort, errors",
+        _submit(cohort("/copy"), "Continue"),
+        "There is a problem",
+    ),
     # The organisation lead (Barnsley): their own staff only.
     Case("lead", "dashboard, organisation lead", go(cohort()), "organisation lead"),
     Case("lead", "network, organisation lead", go(cohort("/network")), "Network"),
@@ -455,7 +476,7 @@ def pages(browser, prepared: World):
     """A page per role, signed in once, in a context that bypasses the CSP so that axe can be
     injected. The pages are reused from test to test: each test starts by going to its page."""
     made = {}
-    for role in ("learner", "manager", "lead", "admin", "public"):
+    for role in ("learner", "manager", "lead", "admin", "facilitator", "public"):
         context = new_context(browser, prepared, bypass_csp=True)
         page = context.new_page()
         if role != "public":

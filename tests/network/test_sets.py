@@ -1,5 +1,7 @@
 """Action learning sets: propose, move (and pin), confirm; only managers."""
 
+import re
+
 from sqlalchemy import func, select
 
 from leaders.extensions import db
@@ -21,10 +23,16 @@ def _big_cast():
     return cast  # 12 learners
 
 
+def draft_version(page) -> str:
+    """The saved draft's version, which every form on the sets page carries ("0": no draft)."""
+    return re.search(r'name="version" value="(\d+)"', page.get_data(as_text=True))[1]
+
+
 def _post(client, cast, action, **data):
     page = client.get(f"/cohorts/{cast.cohort.id}/sets")
     return client.post(
-        f"/cohorts/{cast.cohort.id}/sets/{action}", data={"csrf_token": form_token(page), **data}
+        f"/cohorts/{cast.cohort.id}/sets/{action}",
+        data={"csrf_token": form_token(page), "version": draft_version(page), **data},
     )
 
 
@@ -43,9 +51,9 @@ def test_propose_move_confirm(app, client):
     ann = cast.learners[0]
     assert _post(client, cast, "move", person=ann.id, to_set=2).status_code == 302
     page = text_of(client.get(f"/cohorts/{cast.cohort.id}/sets"))
-    assert "Ann Council Placed by you" in page
+    assert "Ann Council Placed by hand" in page
     _post(client, cast, "propose")  # proposing again keeps Ann where she was put
-    assert "Ann Council Placed by you" in text_of(client.get(f"/cohorts/{cast.cohort.id}/sets"))
+    assert "Ann Council Placed by hand" in text_of(client.get(f"/cohorts/{cast.cohort.id}/sets"))
     assert _post(client, cast, "confirm").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(LearningSet)) == 2
     assert db.session.scalar(select(func.count()).select_from(LearningSetMember)) == 12

@@ -82,7 +82,10 @@ def test_confirming_sets_changes_no_reported_figure(app, client):
     page = client.get(f"/cohorts/{cast.cohort.id}/sets")
     token = form_token(page)
     client.post(f"/cohorts/{cast.cohort.id}/sets/propose", data={"csrf_token": token})
-    client.post(f"/cohorts/{cast.cohort.id}/sets/confirm", data={"csrf_token": token})
+    # A new draft is at version 1: the confirm form carries the version it was drawn with.
+    client.post(
+        f"/cohorts/{cast.cohort.id}/sets/confirm", data={"csrf_token": token, "version": "1"}
+    )
     groups: dict[int, list[int]] = {}
     for set_id, user_id in db.session.execute(
         select(LearningSetMember.set_id, LearningSetMember.user_id)
