@@ -12,16 +12,17 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit, downloads
-from leaders.auth.rules import signed_in
+from leaders.auth.rules import MANAGERS, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import services
 from leaders.cohorts.access import cohort_access
-from leaders.oversight import dashboard, dashboard_table, exports
+from leaders.oversight import course_cohorts, dashboard, dashboard_table, exports
 from leaders.oversight.learner import learner_record
 from leaders.oversight.reminders import send_reminders
 from leaders.text import download_name
 
 bp = Blueprint("oversight", __name__, cli_group=None)
+
 
 
 @bp.route("/cohorts/<int:cohort_id>", endpoint="dashboard")
@@ -84,6 +85,25 @@ def export(cohort_id: int, what: str, fmt: str) -> Response:
     if fmt == "csv":
         return downloads.send_download(exports.to_csv(table), name, "text/csv")
     return downloads.send_download(exports.to_xlsx(table), name, downloads.XLSX)
+
+
+@bp.route("/courses/<course_key>/cohorts", endpoint="course_cohorts")
+@signed_in
+@roles(*MANAGERS)
+def course_cohorts_page(course_key: str) -> str:
+    catalogue = get_catalogue()
+    course = catalogue.courses.get(course_key)
+    if course is None:
+        abort(404)
+    page = course_cohorts.table(current_user, course_key, catalogue, request.args)
+    return render_template("oversight/course_cohorts.html", course=course, page=page)
+
+
+@bp.app_template_global("course_title")
+def course_title(course_key: str) -> str:
+    """A course's title from its key (a course no longer in the catalogue shows its key)."""
+    course = get_catalogue().courses.get(course_key)
+    return course.title if course else course_key
 
 
 @bp.cli.command("send-reminders")
