@@ -5,7 +5,7 @@ programme manager or facilitator (the roles that see every learner; an organisat
 a cohort is their own staff, so it is not a cohort's figure and is left out).
 
 The figures per cohort are the dashboard's, over every learner on the programme: learners,
-lessons completed, attendance at the sessions held so far (present marks over learners × sessions
+lessons completed, attendance at the sessions held so far (present marks over learners times sessions
 held), learners at risk, and the network's new cross-sector ties between the first and the latest
 survey wave, from reported ties only (survey answers; leaders.network.metrics.compare), so a
 cohort with fewer than two waves has no figure yet.

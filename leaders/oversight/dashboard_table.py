@@ -59,8 +59,17 @@ def _learner_keys(columns: int) -> dict[str, Key]:
         "attendance": lambda r: r.attendance_percent,
     }
     for i in range(columns):
-        keys[f"m{i + 1}"] = lambda r, i=i: r.cells[i].done
+        keys[f"m{i + 1}"] = _module_key(i)
     return keys
+
+
+def _module_key(index: int) -> Key:
+    """A module column's sort key: the lessons the learner has done in it."""
+
+    def key(row: LearnerRow) -> int:
+        return row.cells[index].done
+
+    return key
 
 
 RISK_KEYS: dict[str, Key] = {

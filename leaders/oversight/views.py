@@ -24,7 +24,6 @@ from leaders.text import download_name
 bp = Blueprint("oversight", __name__, cli_group=None)
 
 
-
 @bp.route("/cohorts/<int:cohort_id>", endpoint="dashboard")
 @signed_in
 def dashboard_page(cohort_id: int) -> str:

@@ -158,9 +158,7 @@ def _query(filters: Filters) -> Select:
     }[filters.sort.sort]
     chosen = column.desc() if filters.sort.descending else column.asc()
     # Empty values last either way, as leaders.tables.sort_rows puts them.
-    return query.order_by(
-        chosen.nulls_last(), AuditEvent.created_at.desc(), AuditEvent.id.desc()
-    )
+    return query.order_by(chosen.nulls_last(), AuditEvent.created_at.desc(), AuditEvent.id.desc())
 
 
 _SIGNING_IN = {Action.SIGN_IN_FAILED.value, Action.LOCKED_OUT.value}
