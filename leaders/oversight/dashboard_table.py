@@ -22,13 +22,14 @@ from werkzeug.datastructures import MultiDict
 
 from leaders.organisations.sectors import sector_label
 from leaders.oversight.dashboard import RISK_KINDS, Dashboard, LearnerRow
-from leaders.tables import Page, TableState, matches, sort_rows
+from leaders.tables import ASCENDING, Page, TableState, matches, sort_rows
 from leaders.timeutil import as_utc
 
 FILTERS = ("organisation", "sector", "place", "status", "reason")
 #: The filter value for "not recorded" (no organisation, sector or place).
 NOT_RECORDED = "-"
 RISK_PREFIX = "risk-"
+DEFAULT_SORT = "name"
 
 STATUSES = {
     "not-started": "Not started",
@@ -135,7 +136,7 @@ def _keep(row: LearnerRow, name: str, value: str) -> bool:
 def read_state(board: Dashboard, args: MultiDict[str, str] | Mapping[str, str]) -> TableState:
     """The learners' table state: a filter value the cohort has no option for is dropped."""
     state = TableState.read(
-        args, sorts=_learner_keys(len(board.columns)), default_sort="name", filters=FILTERS
+        args, sorts=_learner_keys(len(board.columns)), default_sort=DEFAULT_SORT, filters=FILTERS
     )
     offered = {f.name: {v for v, _ in f.options} for f in _filters(board, {})}
     kept = {k: v for k, v in state.filters.items() if v in offered[k]}
@@ -190,6 +191,8 @@ class DashboardTables:
         """The filters, search and sort for an export link (an export has every page)."""
         args = self.state.args()
         args.pop("page", None)
+        if (self.state.sort, self.state.direction) == (DEFAULT_SORT, ASCENDING):
+            del args["sort"], args["dir"]  # the plain address for the default view
         return args
 
     @property
