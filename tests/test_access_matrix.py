@@ -128,7 +128,21 @@ ROUTES = [
     ("cohorts.add_session", "POST", "/cohorts/{a}/sessions/new", COHORT_MANAGE),
     ("cohorts.attendance", "GET", "/cohorts/{a}/sessions/{session}/attendance", COHORT_STAFF),
     ("cohorts.attendance", "POST", "/cohorts/{a}/sessions/{session}/attendance", COHORT_STAFF),
-    ("oversight.export", "GET", "/cohorts/{a}/export/progress.csv", COHORT_MANAGE),
+    # Organisation leads download their own staff only (tests/oversight/test_dashboard_tables.py).
+    (
+        "oversight.export",
+        "GET",
+        "/cohorts/{a}/export/progress.csv",
+        rule(anonymous="login", rest=403, manager="ok", admin="ok", other_org_lead="ok"),
+    ),
+    # Managers see the cohorts they run or facilitate (none, for Olga), admins every cohort.
+    ("oversight.course_cohorts", "GET", "/courses/sample-course/cohorts", GLOBAL_MANAGERS),
+    (
+        "oversight.course_cohorts",
+        "GET",
+        "/courses/no-such-course/cohorts",
+        rule(anonymous="login", rest=403, manager=404, other_manager=404, admin=404),
+    ),
     ("network.mine", "GET", "/network", SIGNED_IN),
     ("network.connect", "GET", "/network/{a}/connect/{cat}", LEARNER_IN_A),
     ("network.connect", "POST", "/network/{a}/connect/{cat}", LEARNER_IN_A),

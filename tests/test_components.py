@@ -207,18 +207,65 @@ def _board():
     return SimpleNamespace(columns=columns, learners=learners, at_risk=learners)
 
 
+TABLE_MACROS = '{% from "components/table.html" import sort_header %}'
+SORTABLE = {
+    "progress_matrix": {"name", "m1", "m2", "progress"},
+    "learner_table": {
+        "name",
+        "organisation",
+        "sector",
+        "place",
+        "last-active",
+        "progress",
+        "attendance",
+    },
+    "at_risk_table": set(),
+}
+MACRO_CALLS = {
+    "progress_matrix": "progress_matrix(board, learners, matrix_args, learner_url)",
+    "learner_table": "learner_table(learners, list_args, learner_url)",
+    "at_risk_table": "at_risk_table(risk, risk_args, learner_url)",
+}
+
+
+@pytest.mark.parametrize("sort", ["name", "m2", "progress"])
 @pytest.mark.parametrize("table", ["progress_matrix", "learner_table", "at_risk_table"])
-def test_dashboard_tables(render, table):
+def test_dashboard_tables(render, table, sort):
+    """The same markup, sortable headings included (aria-sort, links keeping the other table's
+    sort and the filters), whichever column the learners are sorted by."""
+    from leaders.tables import TableState
+
     board = _board()
-    url = "/cohorts/1/learners/"
-    hand = render(_hand_written(table), board=board, learner_url=url)
-    macro = render(
-        DASHBOARD_MACRO_TABLES + f"{{{{ {table}(board, learner_url) }}}}",
-        board=board,
-        learner_url=url,
+    state = TableState.read(
+        {"sort": sort, "dir": "desc", "organisation": "Barnsley & Co"},
+        sorts=["name", "m1", "m2", "progress", "organisation", "attendance"],
+        default_sort="name",
+        filters=["organisation"],
     )
+    risk_state = TableState.read(
+        {"risk-sort": "why"}, sorts=["name", "why"], default_sort="name", prefix="risk-"
+    )
+    learners, risk = state.paged(board.learners), risk_state.paged(board.at_risk)
+    context = {
+        "board": board,
+        "learner_url": "/cohorts/1/learners/",
+        "learners": learners,
+        "state": state,
+        "risk": risk,
+        "matrix_args": {"cohort_id": 1, "_anchor": "progress", **risk_state.args()},
+        "list_args": {"cohort_id": 1, "_anchor": "learners", **risk_state.args()},
+        "risk_args": {"cohort_id": 1, "_anchor": "at-risk", **state.args()},
+    }
+    hand = render(TABLE_MACROS + _hand_written(table), **context)
+    macro = render(DASHBOARD_MACRO_TABLES + f"{{{{ {MACRO_CALLS[table]} }}}}", **context)
     assert "Ann &lt;b&gt;O&#39;Hara&lt;/b&gt;" in hand
     assert 'href="/cohorts/1/learners/9"' in hand
+    # Only the sorted column says a direction: the learners by `sort`, descending; the at-risk
+    # list by why, ascending.
+    sorted_here = sort in SORTABLE[table]
+    assert hand.count('aria-sort="descending"') == (1 if sorted_here else 0)
+    assert hand.count('aria-sort="ascending"') == (1 if table == "at_risk_table" else 0)
+    assert "organisation=Barnsley+%26+Co" in hand
     _same(hand, macro)
 
 

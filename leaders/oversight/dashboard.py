@@ -31,6 +31,20 @@ ACTIVE_WITHIN = timedelta(days=7)
 #: Missing this many sessions (without apologies) puts a learner at risk.
 MISSED_SESSIONS_RISK = 2
 
+#: The kinds of risk, for the dashboard's "at-risk reason" filter: value → label.
+NOT_SIGNED_IN, INACTIVE, OVERDUE, MISSED_SESSIONS = (
+    "not-signed-in",
+    "inactive",
+    "overdue",
+    "missed-sessions",
+)
+RISK_KINDS = {
+    NOT_SIGNED_IN: "Not signed in yet",
+    INACTIVE: "No recent activity",
+    OVERDUE: "A module past its due date",
+    MISSED_SESSIONS: "Missed sessions",
+}
+
 
 def sign_in_grace() -> timedelta:
     """How long after being added someone may take to sign in before it counts as a risk."""
@@ -85,6 +99,8 @@ class LearnerRow:
     apologies: int = 0
     held: int = 0
     risks: list[str] = field(default_factory=list)
+    #: The kinds of those risks (RISK_KINDS' keys), for filtering.
+    risk_kinds: frozenset[str] = frozenset()
 
     @property
     def percent(self) -> int:
@@ -263,7 +279,9 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
             apologies=marks[AttendanceStatus.APOLOGIES.value],
             held=held,
         )
-        row.risks = _risks(row, now, grace)
+        found = _risks(row, now, grace)
+        row.risks = [text for _kind, text in found]
+        row.risk_kinds = frozenset(kind for kind, _text in found)
         rows.append(row)
 
     count = len(rows)
@@ -293,21 +311,21 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
     )
 
 
-def _risks(row: LearnerRow, now: datetime, grace: timedelta) -> list[str]:
-    """Why a learner needs a nudge, in words a programme manager can act on."""
-    risks = []
+def _risks(row: LearnerRow, now: datetime, grace: timedelta) -> list[tuple[str, str]]:
+    """Why a learner needs a nudge, as (kind, words a programme manager can act on)."""
+    risks: list[tuple[str, str]] = []
     person = row.person
     if person.last_sign_in_at is None:
         # Someone invited this morning has not had the chance yet.
         joined = as_utc(person.joined_at) if person.joined_at else None
         if joined is None or now - joined >= grace:
-            risks.append("Not signed in yet")
+            risks.append((NOT_SIGNED_IN, "Not signed in yet"))
     elif person.last_active_at and now - as_utc(person.last_active_at) >= INACTIVE_AFTER:
         days = (now - as_utc(person.last_active_at)).days
-        risks.append(f"No activity for {plural(days, 'day')}")
+        risks.append((INACTIVE, f"No activity for {plural(days, 'day')}"))
     overdue = sum(1 for c in row.cells if c.overdue)
     if overdue:
-        risks.append(f"{plural(overdue, 'module')} past due date")
+        risks.append((OVERDUE, f"{plural(overdue, 'module')} past due date"))
     if row.missed >= MISSED_SESSIONS_RISK:
-        risks.append(f"Missed {row.missed} of {plural(row.held, 'session')}")
+        risks.append((MISSED_SESSIONS, f"Missed {row.missed} of {plural(row.held, 'session')}"))
     return risks

@@ -11,9 +11,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from leaders import downloads
+from leaders.cohorts.access import CohortAccess
+from leaders.cohorts.models import CohortRole
 from leaders.filters import UK
 from leaders.organisations.sectors import sector_label
 from leaders.oversight.dashboard import Dashboard
+
+
+def may_export(access: CohortAccess) -> bool:
+    """Managers and admins download the cohort; an organisation lead downloads their own
+    organisation's staff (the dashboard built for them holds no one else)."""
+    return access.can_manage or access.role == CohortRole.ORGANISATION_LEAD
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,22 @@
 """Oversight pages: a cohort's dashboard, one learner's record, the exports; `flask send-reminders`.
 
 Access: every page needs a staff role in the cohort (or admin), checked by `cohort_access`; the
-exports need the manager role (`require_manager`). The addresses are the cohort's (/cohorts/<id>…).
+exports need the manager role, or the organisation lead's (their own staff only: `may_export`). The addresses are the cohort's (/cohorts/<id>…).
 """
 
 from __future__ import annotations
 
 import click
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit, downloads
-from leaders.auth.rules import signed_in
+from leaders.auth.rules import MANAGERS, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import services
-from leaders.cohorts.access import cohort_access, require_manager
-from leaders.oversight import dashboard, exports
+from leaders.cohorts.access import cohort_access
+from leaders.oversight import course_cohorts, dashboard, dashboard_table, exports
 from leaders.oversight.learner import learner_record
 from leaders.oversight.reminders import send_reminders
 from leaders.text import download_name
@@ -29,7 +29,13 @@ bp = Blueprint("oversight", __name__, cli_group=None)
 def dashboard_page(cohort_id: int) -> str:
     access = cohort_access(current_user, cohort_id)
     board = dashboard.build(access, get_catalogue())
-    return render_template("oversight/dashboard.html", access=access, board=board)
+    return render_template(
+        "oversight/dashboard.html",
+        access=access,
+        board=board,
+        table=dashboard_table.tables(board, request.args, cohort_id),
+        can_export=exports.may_export(access),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>")
@@ -56,20 +62,47 @@ def learner(cohort_id: int, user_id: int) -> str:
 @signed_in
 def export(cohort_id: int, what: str, fmt: str) -> Response:
     with audit.refusals(current_user, cohort=cohort_id, what=f"the {what}.{fmt} export"):
-        access = require_manager(cohort_access(current_user, cohort_id))
+        access = cohort_access(current_user, cohort_id)
+        if not exports.may_export(access):
+            abort(403)
     if what not in exports.EXPORTS or fmt not in ("csv", "xlsx"):
         abort(404)
-    table = exports.EXPORTS[what](dashboard.build(access, get_catalogue()))
+    # The dashboard's current view: its filters, search and sort (an organisation lead's board
+    # holds their own organisation's staff only, as their screen does).
+    board, described = dashboard_table.for_export(
+        dashboard.build(access, get_catalogue()), request.args
+    )
+    table = exports.EXPORTS[what](board)
+    detail = f"{what}.{fmt}, {len(table.rows)} rows"
     audit.record_now(
         audit.Action.EXPORTED,
         actor=current_user,
         cohort=cohort_id,
-        detail=f"{what}.{fmt}, {len(table.rows)} rows",
+        detail=f"{detail}, filtered by {described}" if described else detail,
     )
     name = download_name(access.cohort.name, what, extension=fmt)
     if fmt == "csv":
         return downloads.send_download(exports.to_csv(table), name, "text/csv")
     return downloads.send_download(exports.to_xlsx(table), name, downloads.XLSX)
+
+
+@bp.route("/courses/<course_key>/cohorts", endpoint="course_cohorts")
+@signed_in
+@roles(*MANAGERS)
+def course_cohorts_page(course_key: str) -> str:
+    catalogue = get_catalogue()
+    course = catalogue.courses.get(course_key)
+    if course is None:
+        abort(404)
+    page = course_cohorts.table(current_user, course_key, catalogue, request.args)
+    return render_template("oversight/course_cohorts.html", course=course, page=page)
+
+
+@bp.app_template_global("course_title")
+def course_title(course_key: str) -> str:
+    """A course's title from its key (a course no longer in the catalogue shows its key)."""
+    course = get_catalogue().courses.get(course_key)
+    return course.title if course else course_key
 
 
 @bp.cli.command("send-reminders")

@@ -1,4 +1,5 @@
-"""Reading the audit log: filter by actor, cohort, action and dates; a page at a time, or as CSV."""
+"""Reading the audit log: filter by actor, cohort, action and dates, sort by a column (in SQL; newest
+first unless asked otherwise); a page at a time, or as CSV in the same order."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ from leaders.cohorts.models import Cohort
 from leaders.extensions import db
 from leaders.filters import UK
 from leaders.oversight.exports import Table, to_csv
+from leaders.tables import DESCENDING, TableState
 
 PER_PAGE = 50
+#: The columns the log sorts by (the Detail column does not sort).
+SORTS = ("when", "who", "did", "cohort", "about")
+DEFAULT_SORT = "when"
 #: The most rows one CSV download holds (narrow the filter for more).
 CSV_LIMIT = 100_000
 
@@ -33,12 +38,17 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     page: int = 1
+    #: The column and direction (leaders.tables: `sort`, `dir` in the address).
+    sort: TableState = field(
+        default_factory=lambda: TableState(DEFAULT_SORT, DESCENDING, per_page=PER_PAGE)
+    )
     #: The date boxes as typed, to show them again: {"from": [d, m, y], "to": [d, m, y]}.
     typed: dict[str, list[str]] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
 
-    def query_args(self, page: int | None = None) -> dict[str, str | int]:
-        """The filters as query arguments, for links to other pages and the CSV."""
+    def query_args(self, page: int | None = None, *, sort: bool = True) -> dict[str, str | int]:
+        """The filters (and, unless the default, the sort) as query arguments, for links to other
+        pages and the CSV; `sort=False` leaves the sort out, for the headings' own links."""
         args: dict[str, str | int] = {}
         if self.actor:
             args["actor"] = self.actor
@@ -52,6 +62,8 @@ class Filters:
             ):
                 if value:
                     args[f"{which}-{part}"] = value
+        if sort and (self.sort.sort, self.sort.direction) != (DEFAULT_SORT, DESCENDING):
+            args["sort"], args["dir"] = self.sort.sort, self.sort.direction
         if page and page > 1:
             args["page"] = page
         return args
@@ -89,6 +101,9 @@ def read_filters(args: Mapping[str, str]) -> Filters:
         filters.errors.append(
             {"text": "Date to must be the same as or after date from", "href": "#to-day"}
         )
+    filters.sort = TableState.read(
+        args, sorts=SORTS, default_sort=DEFAULT_SORT, default_direction=DESCENDING
+    )
     page = (args.get("page") or "1").strip()
     filters.page = int(page) if page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1
     return filters
@@ -113,6 +128,7 @@ class LoggedEvent:
 
 
 def _query(filters: Filters) -> Select:
+    """The matching events, in the order asked for (ties newest first)."""
     actor, subject = aliased(User), aliased(User)
     query = (
         select(AuditEvent, actor.name, actor.email, subject.name, Cohort.name)
@@ -133,7 +149,16 @@ def _query(filters: Filters) -> Select:
         query = query.where(AuditEvent.created_at >= _start_of(filters.date_from))
     if filters.date_to:
         query = query.where(AuditEvent.created_at < _start_of(filters.date_to + timedelta(days=1)))
-    return query
+    column = {
+        "when": AuditEvent.created_at,
+        "who": func.lower(actor.name),
+        "did": AuditEvent.action,
+        "cohort": func.lower(Cohort.name),
+        "about": func.lower(subject.name),
+    }[filters.sort.sort]
+    chosen = column.desc() if filters.sort.descending else column.asc()
+    # Empty values last either way, as leaders.tables.sort_rows puts them.
+    return query.order_by(chosen.nulls_last(), AuditEvent.created_at.desc(), AuditEvent.id.desc())
 
 
 _SIGNING_IN = {Action.SIGN_IN_FAILED.value, Action.LOCKED_OUT.value}
@@ -165,24 +190,19 @@ def page_of(filters: Filters, per_page: int = PER_PAGE) -> LogPage:
     """One page of matching events, newest first (two queries: the count and the page)."""
     query = _query(filters)
     total = db.session.execute(
-        select(func.count()).select_from(query.with_only_columns(AuditEvent.id).subquery())
+        select(func.count()).select_from(
+            query.order_by(None).with_only_columns(AuditEvent.id).subquery()
+        )
     ).scalar_one()
     pages = max(1, math.ceil(total / per_page))
     page = min(filters.page, pages)
-    rows = db.session.execute(
-        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return LogPage(_events(rows), total, page, pages)
 
 
 def as_csv(filters: Filters) -> str:
-    """Every matching event (up to CSV_LIMIT), newest first, safe to open in a spreadsheet."""
-    query = _query(filters)
-    rows = db.session.execute(
-        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(CSV_LIMIT)
-    ).all()
+    """Every matching event (up to CSV_LIMIT), in the page's order, safe to open in a spreadsheet."""
+    rows = db.session.execute(_query(filters).limit(CSV_LIMIT)).all()
     table = Table(
         "Audit log",
         [
