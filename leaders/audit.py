@@ -59,6 +59,11 @@ class Action(StrEnum):
     # Signing in
     SIGN_IN_FAILED = "sign-in-failed"
     LOCKED_OUT = "locked-out"
+    # Sessions and calendars
+    SESSION_CHANGED = "session-changed"
+    SESSION_CANCELLED = "session-cancelled"
+    SESSION_DELETED = "session-deleted"
+    CALENDAR_LINK_MADE = "calendar-link-made"
 
     @property
     def label(self) -> str:
@@ -90,6 +95,10 @@ LABELS: dict[Action, str] = {
     Action.ORGANISATIONS_MERGED: "Merged organisations",
     Action.SIGN_IN_FAILED: "Sign-in failed",
     Action.LOCKED_OUT: "Account locked",
+    Action.SESSION_CHANGED: "Changed a session",
+    Action.SESSION_CANCELLED: "Cancelled a session",
+    Action.SESSION_DELETED: "Deleted a session",
+    Action.CALENDAR_LINK_MADE: "Made a new calendar link",
 }
 
 

@@ -51,4 +51,5 @@ def test_the_download_and_erasure_come_from_the_features():
         "learning_set_member",
         "email",
         "email_attempt",
+        "calendar_feed",
     }
