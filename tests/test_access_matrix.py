@@ -153,7 +153,12 @@ ROUTES = [
     ("cohorts.cancel_session", "POST", "/cohorts/{a}/sessions/{cancelled}/cancel", NOT_FOR_THEM),
     ("cohorts.delete_session", "GET", "/cohorts/{a}/sessions/{session}/delete", COHORT_MANAGE),
     ("cohorts.delete_session", "POST", "/cohorts/{a}/sessions/{session}/delete", COHORT_MANAGE),
-    ("cohorts.delete_session", "GET", "/cohorts/{a}/sessions/{other_session}/delete", NOT_IN_COHORT),
+    (
+        "cohorts.delete_session",
+        "GET",
+        "/cohorts/{a}/sessions/{other_session}/delete",
+        NOT_IN_COHORT,
+    ),
     # One session's .ics: for the people it is for and the cohort's staff; no one else finds it.
     ("cohorts.session_ics", "GET", "/sessions/{session}.ics", SESSION_PEOPLE),
     # A meeting of a set Ann is not in: not hers.

@@ -185,8 +185,17 @@ class SessionForm(Form):
                 field.data = check_https_link(field.data)
             except ValueError as error:
                 raise ValidationError(str(error)) from None
-        elif not (self.location.data or "").strip():
-            raise ValidationError("Enter a place, an online link, or both")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Both fields are optional on their own (their validators stop at an empty one): one is needed.
+        if not (self.location.data or "").strip() and not (self.online_url.data or "").strip():
+            self.online_url.errors = [
+                *self.online_url.errors,
+                "Enter a place, an online link, or both",
+            ]
+            return False
+        return valid
 
     def times(self) -> tuple[datetime, datetime]:
         """The session's start and end in UTC, once the form has validated."""
