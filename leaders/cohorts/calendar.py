@@ -117,7 +117,29 @@ def calendar(sessions: Sequence[CohortSession], *, method: str | None = None) ->
         cal.add_missing_timezones(
             first_date=date(min(days).year - 1, 1, 1), last_date=date(max(days).year + 2, 1, 1)
         )
+        _one_date_per_rdate(cal)
     return cal.to_ical()
+
+
+def _one_date_per_rdate(cal: Calendar) -> None:
+    """Write each clock change of the VTIMEZONE as its own RDATE line.
+
+    icalendar lists them in one comma-separated RDATE, which RFC 5545 allows, but ical.js (as
+    Thunderbird and web calendars use it) reads only the first date of such a list, and so put
+    every session after the first year's clock change an hour out. One date a line reads the same
+    in every parser.
+    """
+    for zone in cal.walk("VTIMEZONE"):
+        for part in zone.subcomponents:
+            rdate = part.get("RDATE")
+            if rdate is None:
+                continue
+            moments = [
+                d.dt for group in (rdate if isinstance(rdate, list) else [rdate]) for d in group.dts
+            ]
+            del part["RDATE"]
+            for moment in moments:
+                part.add("RDATE", moment)
 
 
 def session_file(session: CohortSession) -> bytes:

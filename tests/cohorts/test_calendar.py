@@ -240,3 +240,35 @@ def test_a_session_file_is_only_for_the_people_it_is_for(cast, as_user):
     assert client.get(f"/sessions/{set_meeting.id}.ics").status_code == 404
     assert client.get(f"/sessions/{kent.id}.ics").status_code == 404
     assert as_user(cast.facilitator).get(f"/sessions/{set_meeting.id}.ics").status_code == 200
+
+
+def test_the_demo_programmes_feed_reads_back_at_the_same_uk_times_all_year(cast, as_user, tmp_path):
+    """The demo data's sessions (autumn 2026 to summer 2027), read by both parsers: 09:30 workshops
+    stay 09:30 in London whether BST or GMT, and their UTC times move by the hour."""
+    import random
+    from datetime import date
+
+    from leaders.demo_programme.sessions import add_sessions
+
+    cohort = cast.cohort
+    cohort.starts_on, cohort.ends_on = date(2026, 9, 7), date(2027, 7, 4)
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    add_sessions(random.Random(1), cohort, cast.learners, cohort.starts_on, now)
+    db.session.commit()
+    client = as_user(cast.learners[0])
+    feed = client.get(_feed_url(client))
+    read = _ical_js(tmp_path, feed.data)["events"]
+    by_icalendar = _icalendar(feed.data)
+    workshops = [e for e in read if e["summary"].startswith("Workshop")]
+    assert len(workshops) >= 8
+    offsets = set()
+    for event in workshops:
+        start = datetime.fromisoformat(event["start"].replace("Z", "+00:00"))
+        local = start.astimezone(UK)
+        assert (local.hour, local.minute) == (9, 30), event
+        offsets.add(local.utcoffset().total_seconds())
+        ours_start = by_icalendar[event["summary"]][0]
+        assert ours_start == start and (ours_start.hour, ours_start.minute) == (9, 30)
+    assert offsets == {0, 3600}  # both sides of a clock change
+    statuses = [e["status"] for e in read]
+    assert statuses.count("CANCELLED") == 1
