@@ -81,10 +81,11 @@ def add_set_meetings(cohort, now) -> None:
     ).scalar()
     if learning_set is None:
         return
-    members = db.session.execute(
-        select(LearningSetMember.user_id).where(LearningSetMember.set_id == learning_set.id)
-    ).scalars()
-    members = list(members)
+    members = list(
+        db.session.execute(
+            select(LearningSetMember.user_id).where(LearningSetMember.set_id == learning_set.id)
+        ).scalars()
+    )
     today = now.astimezone(UK).date()
     for weeks in (-3, 1, 5, 9):
         day = today + timedelta(weeks=weeks)

@@ -8,10 +8,8 @@ LEADERS_SHOTS (default /work/wt/shots/) when that folder exists.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +21,8 @@ from sqlalchemy import select
 from leaders.cohorts.models import CohortSession
 from leaders.extensions import db
 from leaders.timeutil import UK, utcnow
-from tests.browser.conftest import REPO, in_app, new_context, sign_in
+from tests.browser.conftest import in_app, new_context, sign_in
+from tests.calendar_reader import read_with_ical_js
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("LEADERS_SHOTS", "/work/wt/shots"))
@@ -111,15 +110,7 @@ def test_manager_changes_and_cancels_then_the_learner_sees_and_downloads_it(
     start = event.decoded("dtstart")
     assert (start.hour, start.minute, str(start.tzinfo)) == (15, 0, "Europe/London")
     assert int(event["sequence"]) == 1
-    read = json.loads(
-        subprocess.run(
-            ["node", "tests/calendar_reader/read_ics.mjs", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=REPO,
-        ).stdout
-    )
+    read = read_with_ical_js(path)
     (ours,) = read["events"]
     parsed = datetime.fromisoformat(ours["start"].replace("Z", "+00:00"))
     assert parsed == start.astimezone(UTC)

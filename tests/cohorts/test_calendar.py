@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -17,11 +13,9 @@ from leaders.audit import Action, AuditEvent
 from leaders.cohorts.models import CalendarFeed, CohortSession, LearningSet, LearningSetMember
 from leaders.extensions import db
 from leaders.timeutil import UK
+from tests.calendar_reader import read_with_ical_js
 from tests.conftest import sign_in
 from tests.helpers import form_token, text_of
-
-ROOT = Path(__file__).resolve().parents[2]
-READER = ROOT / "tests" / "calendar_reader" / "read_ics.mjs"
 
 #: 24 October 2026 is BST (UTC+1); the clocks go back on 25 October; 7 November is GMT.
 BST_DAY = datetime(2026, 10, 24, 10, 0, tzinfo=UK)
@@ -56,15 +50,9 @@ def _session(cohort, title, start, hours=6, **extra) -> CohortSession:
 
 def _ical_js(tmp_path, data: bytes) -> dict:
     """What ical.js reads from the file."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is needed to read calendars with ical.js")
     path = tmp_path / "read.ics"
     path.write_bytes(data)
-    done = subprocess.run(
-        [node, str(READER), str(path)], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    return json.loads(done.stdout)
+    return read_with_ical_js(path)
 
 
 def _icalendar(data: bytes) -> dict[str, tuple[datetime, datetime, str]]:
@@ -93,7 +81,8 @@ def test_one_session_file_keeps_10am_either_side_of_the_clock_change(cast, as_us
         assert response.status_code == 200
         assert response.mimetype == "text/calendar"
         data = response.data
-        assert b"BEGIN:VTIMEZONE" in data and b"TZID:Europe/London" in data
+        assert b"BEGIN:VTIMEZONE" in data
+        assert b"TZID:Europe/London" in data
         assert b"DTSTART;TZID=Europe/London:2026" in data
         start, end, status = _icalendar(data)[session.title]
         assert (start.hour, start.utcoffset().total_seconds() / 3600) == (
@@ -185,7 +174,8 @@ def test_the_feed_lists_the_learners_sessions_and_their_sets_not_others(cast, as
         "Workshop 4": "CANCELLED",
         "Set Ann meets": "CONFIRMED",
     }
-    assert b"Ben" not in response.data and b"Kent" not in response.data
+    assert b"Ben" not in response.data
+    assert b"Kent" not in response.data
 
 
 def test_a_reset_link_stops_the_old_one_and_is_audited(cast, as_user):
@@ -268,7 +258,8 @@ def test_the_demo_programmes_feed_reads_back_at_the_same_uk_times_all_year(cast,
         assert (local.hour, local.minute) == (9, 30), event
         offsets.add(local.utcoffset().total_seconds())
         ours_start = by_icalendar[event["summary"]][0]
-        assert ours_start == start and (ours_start.hour, ours_start.minute) == (9, 30)
+        assert ours_start == start
+        assert (ours_start.hour, ours_start.minute) == (9, 30)
     assert offsets == {0, 3600}  # both sides of a clock change
     statuses = [e["status"] for e in read]
     assert statuses.count("CANCELLED") == 1
