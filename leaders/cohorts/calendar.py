@@ -15,8 +15,10 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 
-from icalendar import Calendar, Event
+from flask import current_app
+from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy import delete, or_, select
 
 from leaders import audit, uow
@@ -82,6 +84,12 @@ def _event(session: CohortSession, cohort_name: str, stamp: datetime) -> Event:
     event.add("summary", session.title)
     event.add("sequence", session.sequence or 0)
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+    # A METHOD:CANCEL message names its organiser (RFC 5546): the address the platform mails from.
+    name, address = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER", ""))
+    if address:
+        organizer = vCalAddress(f"mailto:{address}")
+        organizer.params["cn"] = vText(name or "Place Leaders")
+        event.add("organizer", organizer)
     place = session.location or session.online_url
     if place:
         event.add("location", place)

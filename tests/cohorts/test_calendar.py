@@ -131,6 +131,7 @@ def test_a_change_bumps_the_sequence_and_a_cancelled_session_is_sent_as_cancelle
     data = learner.get(f"/sessions/{session.id}.ics").data
     read = _ical_js(tmp_path, data)
     assert read["method"] == "CANCEL"
+    assert b"ORGANIZER;CN=" in data  # iTIP: a cancellation names its organiser
     (event,) = read["events"]
     assert (event["status"], event["sequence"]) == ("CANCELLED", 2)  # edited once, then cancelled
     assert event["start"] == "2026-10-24T09:30:00.000Z"  # 10:30 BST
