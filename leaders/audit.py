@@ -78,6 +78,11 @@ class Action(StrEnum):
     ACCOUNT_DEACTIVATED = "account-deactivated"
     ACCOUNT_REACTIVATED = "account-reactivated"
     PASSWORD_RESET_SENT = "password-reset-sent"  # noqa: S105 (an action, not a password)
+    # Sessions and calendars
+    SESSION_CHANGED = "session-changed"
+    SESSION_CANCELLED = "session-cancelled"
+    SESSION_DELETED = "session-deleted"
+    CALENDAR_LINK_MADE = "calendar-link-made"
 
     @property
     def label(self) -> str:
@@ -126,6 +131,10 @@ LABELS: dict[Action, str] = {
     Action.ACCOUNT_DEACTIVATED: "Deactivated an account",
     Action.ACCOUNT_REACTIVATED: "Reactivated an account",
     Action.PASSWORD_RESET_SENT: "Sent a password reset link",
+    Action.SESSION_CHANGED: "Changed a session",
+    Action.SESSION_CANCELLED: "Cancelled a session",
+    Action.SESSION_DELETED: "Deleted a session",
+    Action.CALENDAR_LINK_MADE: "Made a new calendar link",
 }
 
 

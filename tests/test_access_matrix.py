@@ -13,7 +13,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from leaders.cohorts.models import CohortSession, LearningSet, PendingImport
+from leaders.cohorts import calendar
+from leaders.cohorts.models import (
+    CalendarFeed,
+    CohortSession,
+    LearningSet,
+    LearningSetMember,
+    PendingImport,
+)
 from leaders.extensions import db
 from leaders.network.models import SurveyWave, Tie
 from leaders.outbox import Email
@@ -36,8 +43,10 @@ KINDS = [
 LESSON = "/courses/sample-course/going-further/mapping-your-place"
 
 
-def rule(**outcomes: object) -> dict[str, object]:
-    """Outcomes by kind; `rest` gives the outcome for every kind not named."""
+def rule(base: dict[str, object] | None = None, **outcomes: object) -> dict[str, object]:
+    """Outcomes by kind; `rest` gives the outcome for every kind not named (or `base`'s)."""
+    if base is not None:
+        return base | outcomes
     rest = outcomes.pop("rest", "ok")
     return {kind: outcomes.get(kind, rest) for kind in KINDS}
 
@@ -56,6 +65,9 @@ LEARNER_IN_A = rule(anonymous="login", rest=404, learner="ok")
 #: An action the page does not offer for this person: refused for everyone, managers included.
 NOT_FOR_THEM = rule(anonymous="login", rest=403)
 NOT_IN_COHORT = rule(anonymous="login", rest=403, manager=404, admin=404)
+#: Something in cohort B asked for through cohort A: it is not there (for those who may see A).
+NOT_IN_B = rule(anonymous="login", rest=403, facilitator=404, manager=404, admin=404)
+SESSION_PEOPLE = rule(anonymous="login", rest=404, learner="ok", facilitator="ok", manager="ok")
 ANN_DETAIL = rule(
     anonymous="login", learner=403, other_learner=403, other_manager=403, other_org_lead=404
 )
@@ -143,6 +155,46 @@ ROUTES = [
         "/courses/no-such-course/cohorts",
         rule(anonymous="login", rest=403, manager=404, other_manager=404, admin=404),
     ),
+    ("oversight.export", "GET", "/cohorts/{a}/export/progress.csv", COHORT_MANAGE),
+    # Sessions: a future one takes no register; a cancelled one cannot be changed or cancelled again.
+    ("cohorts.attendance", "GET", "/cohorts/{a}/sessions/{future}/attendance", NOT_FOR_THEM),
+    ("cohorts.attendance", "GET", "/cohorts/{a}/sessions/{cancelled}/attendance", NOT_FOR_THEM),
+    ("cohorts.attendance", "GET", "/cohorts/{a}/sessions/{other_session}/attendance", NOT_IN_B),
+    ("cohorts.edit_session", "GET", "/cohorts/{a}/sessions/{future}/edit", COHORT_MANAGE),
+    ("cohorts.edit_session", "POST", "/cohorts/{a}/sessions/{future}/edit", COHORT_MANAGE),
+    ("cohorts.edit_session", "GET", "/cohorts/{a}/sessions/{cancelled}/edit", NOT_FOR_THEM),
+    ("cohorts.edit_session", "GET", "/cohorts/{a}/sessions/{other_session}/edit", NOT_IN_COHORT),
+    ("cohorts.cancel_session", "GET", "/cohorts/{a}/sessions/{future}/cancel", COHORT_MANAGE),
+    # Without confirm=yes the POST shows the confirmation page again and changes nothing.
+    ("cohorts.cancel_session", "POST", "/cohorts/{a}/sessions/{future}/cancel", COHORT_MANAGE),
+    ("cohorts.cancel_session", "POST", "/cohorts/{a}/sessions/{cancelled}/cancel", NOT_FOR_THEM),
+    ("cohorts.delete_session", "GET", "/cohorts/{a}/sessions/{session}/delete", COHORT_MANAGE),
+    ("cohorts.delete_session", "POST", "/cohorts/{a}/sessions/{session}/delete", COHORT_MANAGE),
+    (
+        "cohorts.delete_session",
+        "GET",
+        "/cohorts/{a}/sessions/{other_session}/delete",
+        NOT_IN_COHORT,
+    ),
+    # One session's .ics: for the people it is for and the cohort's staff; no one else finds it.
+    ("cohorts.session_ics", "GET", "/sessions/{session}.ics", SESSION_PEOPLE),
+    # A meeting of a set Ann is not in: not hers.
+    (
+        "cohorts.session_ics",
+        "GET",
+        "/sessions/{set_session}.ics",
+        rule(SESSION_PEOPLE, learner=404),
+    ),
+    ("cohorts.calendar_page", "GET", "/account/calendar", SIGNED_IN),
+    # The feed needs no sign-in, only its token: Ann's opens for anyone who has it; a wrong one, for no one.
+    ("cohorts.calendar_feed", "GET", "/calendar/{feed_token}.ics", PUBLIC),
+    (
+        "cohorts.calendar_feed",
+        "GET",
+        "/calendar/not-a-real-token-at-all-000000.ics",
+        rule(rest=404),
+    ),
+    ("cohorts.calendar_link", "POST", "/account/calendar/link", SIGNED_IN),
     ("network.mine", "GET", "/network", SIGNED_IN),
     ("network.connect", "GET", "/network/{a}/connect/{cat}", LEARNER_IN_A),
     ("network.connect", "POST", "/network/{a}/connect/{cat}", LEARNER_IN_A),
@@ -282,6 +334,7 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
     )
     db.session.add_all([session, pending, wave, wave2, tie])
     db.session.commit()
+    sessions = _sessions(cast, ben)
     dup, into = make_organisation("Dup body", "other"), make_organisation("Kept body", "other")
     from leaders.privacy.models import ErasureRequest
 
@@ -366,8 +419,33 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "set": learning_set.id,
         "set_b": set_b.id,
         "ended": ended.id,
+        **sessions,
     }
     return users, ids
+
+
+def _sessions(cast, ben) -> dict[str, object]:
+    """A future session, a cancelled one, one in cohort B, a meeting of Ben's set, Ann's feed."""
+    soon = utcnow() + timedelta(days=7)
+    one_set = LearningSet(cohort_id=cast.cohort.id, name="Set Ben")
+    db.session.add(one_set)
+    db.session.flush()
+    db.session.add(LearningSetMember(cohort_id=cast.cohort.id, set_id=one_set.id, user_id=ben.id))
+    rows = {
+        "future": CohortSession(cohort_id=cast.cohort.id, title="W2", starts_at=soon),
+        "cancelled": CohortSession(
+            cohort_id=cast.cohort.id, title="W3", starts_at=soon, cancelled_at=utcnow()
+        ),
+        "other_session": CohortSession(cohort_id=cast.other_cohort.id, title="B1", starts_at=soon),
+        "set_session": CohortSession(
+            cohort_id=cast.cohort.id, title="Set Ben meets", starts_at=soon, set_id=one_set.id
+        ),
+    }
+    db.session.add_all(rows.values())
+    token = "matrix-feed-token-for-ann-0123456789"
+    db.session.add(CalendarFeed(user_id=cast.learners[0].id, token_hash=calendar._hash(token)))
+    db.session.commit()
+    return {name: row.id for name, row in rows.items()} | {"feed_token": token}
 
 
 def _outcome(response) -> object:

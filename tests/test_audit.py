@@ -194,10 +194,13 @@ def test_schedule_session_and_cohort_changes(app, cast):
     assert one(Action.SCHEDULE_CHANGED).cohort_id == cast.cohort.id
     sessions.add_session(
         access,
-        "Launch",
-        SessionKind.WORKSHOP,
-        datetime(2027, 1, 5, 10, tzinfo=UK),
-        "",
+        sessions.SessionDetails(
+            "Launch",
+            SessionKind.WORKSHOP,
+            datetime(2027, 1, 5, 10, tzinfo=UK),
+            datetime(2027, 1, 5, 12, tzinfo=UK),
+            location="Town hall",
+        ),
         actor=cast.manager.id,
     )
     added = one(Action.SESSION_ADDED)

@@ -56,4 +56,5 @@ def test_the_download_and_erasure_come_from_the_features():
         "email_attempt",
         "credential",
         "award_decision",
+        "calendar_feed",
     }

@@ -153,8 +153,8 @@ def test_an_invitation_with_a_line_break_or_nul_is_refused(cast, client, field, 
     ("field", "value", "message"),
     [
         ("title", "Workshop\n2", "Remove the line break from the title"),
-        ("location", "Room\r1", "Remove the line break from the location"),
-        ("location", "Room\x001", CONTROL_ERROR + " the location"),
+        ("location", "Room\r1", "Remove the line break from the place"),
+        ("location", "Room\x001", CONTROL_ERROR + " the place"),
     ],
 )
 def test_a_session_with_a_line_break_or_nul_is_refused(cast, client, field, value, message):
@@ -164,6 +164,7 @@ def test_a_session_with_a_line_break_or_nul_is_refused(cast, client, field, valu
         "kind": "workshop",
         "day": ["3", "3", "2027"],
         "start_time": "09:30",
+        "end_time": "12:00",
         "location": "Town hall",
     } | {field: value}
     before = _count(CohortSession)

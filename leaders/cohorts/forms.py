@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from leaders.cohorts.models import CohortRole, SessionKind
+from leaders.cohorts.models import CohortRole
 from leaders.forms import Form
 from leaders.widgets import (
     GovDateInput,
@@ -192,54 +192,3 @@ class DueDatesForm(Form):
     def days(self) -> int | None:
         text = (self.offset.data or "").strip()
         return int(text) if text else None
-
-
-class SessionForm(Form):
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter a title, like Workshop 2: Evidence and purpose"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
-    )
-    kind = SelectField(
-        "Kind of session",
-        widget=GovRadioInput(),
-        choices=[SelectChoice(k.value, k.label) for k in SessionKind],
-        default=SessionKind.WORKSHOP.value,
-        validators=[DataRequired("Choose the kind of session")],
-    )
-    day = GovDateField("Date")
-    start_time = StringField(
-        "Start time",
-        widget=GovTextInput(),
-        description="Use the 24-hour clock, for example 09:30 or 14:00",
-        validators=[
-            DataRequired("Enter a start time, like 09:30"),
-            Length(max=5, message="Enter a start time, like 09:30"),
-        ],
-    )
-    location = StringField(
-        "Location",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Length(max=200, message="Location must be 200 characters or fewer"),
-        ],
-    )
-    submit = SubmitField("Add session", widget=GovSubmitInput())
-    #: The start time, read by `validate_start_time`.
-    parsed_start: time | None = None
-
-    def validate_start_time(self, field: StringField) -> None:
-        try:
-            self.parsed_start = parse_time(field.data or "")
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-
-    def starts(self) -> tuple[date, time]:
-        """The session's day and start time, once the form has validated (both are required)."""
-        if self.day.data is None or self.parsed_start is None:
-            raise ValueError("starts() reads a validated form")
-        return self.day.data, self.parsed_start

@@ -117,6 +117,7 @@ class CohortSession(Model):
     __table_args__ = (
         CheckConstraint("kind IN ('workshop', 'learning_set')", name="kind_known"),
         Index("ix_cohort_session_cohort_starts", "cohort_id", "starts_at"),
+        CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,7 +125,24 @@ class CohortSession(Model):
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default=SessionKind.WORKSHOP.value)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: None only for sessions added before end times were asked for.
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The place (a room, an address); empty for an online session.
     location: Mapped[str] = mapped_column(String(200), default="")
+    #: The https link to join online; empty for a session in a room.
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    joining_instructions: Mapped[str] = mapped_column(Text, default="")
+    #: A meeting of one learning set, with a register of that set's members; None: the whole cohort.
+    set_id: Mapped[int | None] = mapped_column(ForeignKey("learning_set.id", ondelete="CASCADE"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The iCalendar SEQUENCE: one more at each change, so calendars take the new version.
+    sequence: Mapped[int] = mapped_column(default=0)
+    #: The add form's one-time key: a second submit of the same form finds this session.
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class AttendanceStatus(StrEnum):
@@ -207,3 +225,15 @@ class LearningSetMember(Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     set_id: Mapped[int] = mapped_column(ForeignKey("learning_set.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+
+
+class CalendarFeed(Model):
+    """A learner's private calendar feed: only a hash of its secret token is kept."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    #: SHA-256 of the token, hex.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

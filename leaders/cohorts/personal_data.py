@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from leaders import personal_data
 from leaders.cohorts.models import (
     Attendance,
+    CalendarFeed,
     Cohort,
     CohortMember,
     CohortSession,
@@ -54,3 +55,10 @@ personal_data.register(
     tables=["pending_import"],
     kept="a staff member's staged import, deleted when it is confirmed",
 )
+
+
+def _erase_calendar_feed(user_id: int) -> None:
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
+
+
+personal_data.register("calendar link", tables=["calendar_feed"], erase=_erase_calendar_feed)

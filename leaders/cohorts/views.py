@@ -1,13 +1,11 @@
-"""Cohort pages: list, create, schedule, people, sessions, invitations (the dashboard, learner
-record and exports are in leaders/oversight/).
+"""Cohort pages: list, create, schedule, people, invitations (sessions are in session_views; the
+dashboard, learner record and exports are in leaders/oversight/).
 
 Access: every cohort page needs a staff role in that cohort (or admin), checked by `cohort_access`;
 writes need the manager role (`require_manager`), registers a facilitator or manager.
 """
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from flask import (
     abort,
@@ -26,22 +24,24 @@ from leaders.auth.models import User
 from leaders.auth.rules import MANAGERS, NotApplicable, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 
-# enrolment_views holds the import and due-date pages, lifecycle_views copying and archiving:
+# enrolment_views holds the import and due-date pages, lifecycle_views copying and archiving,
+# session_views the sessions and registers, calendar_views the learner's calendar feed:
 # importing them adds their routes to `bp`.
 from leaders.cohorts import (  # noqa: F401
+    calendar_views,
     enrolment_views,
     lifecycle_views,
     people_table,
     services,
+    session_views,
     sessions,
 )
-from leaders.cohorts.access import cohort_access, require_attendance_taker, require_manager
+from leaders.cohorts.access import cohort_access, require_manager
 from leaders.cohorts.blueprint import bp
-from leaders.cohorts.forms import CohortForm, InviteForm, SessionForm
-from leaders.cohorts.models import CohortRole, SessionKind
-from leaders.cohorts.table_forms import RegisterForm, ScheduleForm
+from leaders.cohorts.forms import CohortForm, InviteForm
+from leaders.cohorts.models import CohortRole
+from leaders.cohorts.table_forms import ScheduleForm
 from leaders.extensions import db
-from leaders.filters import UK
 from leaders.organisations.models import Organisation, sector_label
 
 
@@ -243,51 +243,3 @@ def resend(cohort_id: int, user_id: int) -> Response:
 #: What the page says once an invitation is queued: where to see it go (or fail).
 _SEE_EMAILS = "The cohort's Emails page shows when it is sent, or why it could not be."
 _QUEUED = "An invitation is queued for them. " + _SEE_EMAILS
-
-
-@bp.route("/cohorts/<int:cohort_id>/sessions")
-@signed_in
-def session_list(cohort_id: int) -> str:
-    access = cohort_access(current_user, cohort_id)
-    return render_template(
-        "cohorts/sessions.html", access=access, sessions=sessions.sessions(access)
-    )
-
-
-@bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
-@signed_in
-def add_session(cohort_id: int) -> str | Response:
-    access = require_manager(cohort_access(current_user, cohort_id))
-    form = SessionForm()
-    if form.validate_on_submit():
-        day, start = form.starts()
-        starts_at = datetime.combine(day, start, tzinfo=UK)
-        sessions.add_session(
-            access,
-            form.title.data,
-            SessionKind(form.kind.data),
-            starts_at,
-            form.location.data or "",
-            actor=current_user.id,
-        )
-        flash("The session is added.", "success")
-        return redirect(url_for("cohorts.session_list", cohort_id=cohort_id))
-    return render_template("cohorts/session_form.html", access=access, form=form)
-
-
-@bp.route("/cohorts/<int:cohort_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
-@signed_in
-def attendance(cohort_id: int, session_id: int) -> str | Response | tuple[str, int]:
-    access = require_attendance_taker(cohort_access(current_user, cohort_id))
-    session = sessions.session_of(access, session_id)
-    learners, marks = sessions.register(access, session)
-    form = RegisterForm.of(learners, marks)
-    if form.validate_on_submit():
-        sessions.record_attendance(access, session, form.chosen(), actor=current_user.id)
-        flash(f"Attendance for {session.title} is saved.", "success")
-        return redirect(url_for("cohorts.session_list", cohort_id=cohort_id))
-    page = render_template(
-        "cohorts/attendance.html", access=access, session=session, learners=learners, form=form
-    )
-    # A mark the page never offers is a forged or broken request, not a slip: say so, and 400.
-    return page if form.offered_choices_only else (page, 400)

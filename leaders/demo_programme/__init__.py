@@ -29,7 +29,7 @@ from leaders.demo_programme.progress import (
     add_progress,
     add_schedule,
 )
-from leaders.demo_programme.sessions import add_sessions
+from leaders.demo_programme.sessions import add_sessions, add_set_meetings
 from leaders.extensions import db
 from leaders.timeutil import uk_today, utcnow
 
@@ -102,6 +102,7 @@ def seed_programme(
         if index == 0:
             add_network(rng, cohort, learners, now)
             add_demo_learning_set(cohort, learners[:6], demo_users["facilitator"])
+            add_set_meetings(cohort, now)
         yield f"  {name}: {len(learners)} learners, started {starts:%d %B %Y}"
     # A finished cohort whose graduates hold certificates (issue 16).
     yield from add_finished_cohort(rng, course, demo_users["manager"], orgs[:13], shared_hash, now)

@@ -11,10 +11,13 @@ from leaders import mail
 from leaders.auth.models import User
 from leaders.auth.rules import public, signed_in
 from leaders.catalogue.store import get_catalogue
+from leaders.cohorts import my_programme
 from leaders.cohorts.access import course_access, courses_for
 from leaders.cohorts.services import visible_cohorts
 from leaders.extensions import db
 from leaders.learning import overview
+from leaders.main.due import due_next
+from leaders.timeutil import uk_today
 
 bp = Blueprint("main", __name__)
 
@@ -55,6 +58,9 @@ def home() -> str:
         "main/home.html",
         home=page,
         cohorts=visible_cohorts(current_user),
+        next_session=my_programme.next_session(current_user.id),
+        my_set=my_programme.my_set(current_user.id),
+        due=due_next(page.courses, accesses, uk_today()),
         # A session from before this key existed was, by then, not the first.
         returning=session.get(RETURNING, True),
     )

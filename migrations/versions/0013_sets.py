@@ -4,7 +4,7 @@ A proposal for a cohort's learning sets is a row (set_draft) rather than a value
 browser session; a set has a facilitator; a cohort can be archived (read-only).
 
 Revision ID: 0013_sets
-Revises: 0011_messages
+Revises: 0012_sessions
 Create Date: 2026-12-01
 """
 import warnings
@@ -18,7 +18,7 @@ import leaders.db_types  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0013_sets'
-down_revision = '0011_messages'
+down_revision = '0012_sessions'
 branch_labels = None
 depends_on = None
 

@@ -263,7 +263,8 @@ CASES = [
     ),
     Case("manager", "schedule", go(cohort("/schedule")), "Save schedule"),
     Case("manager", "schedule, errors", _schedule_error, "There is a problem"),
-    Case("manager", "sessions", go(cohort("/sessions")), "Take attendance"),
+    # The demo's past sessions all have registers; later ones take none until they start.
+    Case("manager", "sessions", go(cohort("/sessions")), "Change attendance"),
     Case("manager", "add a session", go(cohort("/sessions/new")), "Kind of session"),
     Case(
         "manager",
@@ -277,6 +278,29 @@ CASES = [
         go(lambda w: f"/cohorts/{w.cohort_id}/sessions/{w.past_session_id}/attendance"),
         "Save attendance",
     ),
+    Case(
+        "manager",
+        "change a session",
+        go(lambda w: f"/cohorts/{w.cohort_id}/sessions/{w.past_session_id}/edit"),
+        "Joining instructions",
+    ),
+    Case(
+        "manager",
+        "change a session, errors",
+        _submit(
+            lambda w: f"/cohorts/{w.cohort_id}/sessions/{w.past_session_id}/edit",
+            "Save changes",
+            {"End time": "00:01", "Online link": "http://no"},
+        ),
+        "End time must be after the start time",
+    ),
+    Case(
+        "manager",
+        "delete a session, confirmation",
+        go(lambda w: f"/cohorts/{w.cohort_id}/sessions/{w.past_session_id}/delete"),
+        "Attendance has been recorded",
+    ),
+    Case("learner", "calendar", go("/account/calendar"), "Get your calendar link"),
     Case(
         "manager",
         "learner detail",

@@ -289,8 +289,9 @@ def planted(browser, world: World):
     # A session (a rejected try first), and the baseline network survey.
     page.goto(f"/cohorts/{cohort_id}/sessions/new")
     page.get_by_label("Title").fill(SESSION_TITLE)
-    page.get_by_label("Location").fill(SESSION_LOCATION)
+    page.get_by_label("Place").fill(SESSION_LOCATION)
     page.get_by_label("Start time").fill("9 o'clock")
+    page.get_by_label("End time").fill("12:00")
     page.get_by_role("button", name="Add session").click()
     steps["session form with errors"] = manager.problems()
     _fill_date(page, "day", "1", "10", "2026")

@@ -60,7 +60,8 @@ def test_manager_sets_up_a_cohort(app, as_user):
 def test_sessions_and_a_register_for_everyone_in_one_post(cast, as_user):
     client = as_user(cast.manager)
     path = f"/cohorts/{cast.cohort.id}/sessions/new"
-    token = form_token(client.get(path))
+    form_page = client.get(path)
+    token = form_token(form_page)
     bad = client.post(
         path,
         data={
@@ -78,8 +79,9 @@ def test_sessions_and_a_register_for_everyone_in_one_post(cast, as_user):
             "csrf_token": token,
             "title": "Workshop 1",
             "kind": "workshop",
-            "day": ["3", "2", "2027"],
+            "day": ["3", "2", "2026"],  # held already: its register can be taken
             "start_time": "09:30",
+            "end_time": "12:30",
             "location": "Barnsley Town Hall",
         },
     )
