@@ -155,7 +155,6 @@ ROUTES = [
         "/courses/no-such-course/cohorts",
         rule(anonymous="login", rest=403, manager=404, other_manager=404, admin=404),
     ),
-    ("oversight.export", "GET", "/cohorts/{a}/export/progress.csv", COHORT_MANAGE),
     # Sessions: a future one takes no register; a cancelled one cannot be changed or cancelled again.
     ("cohorts.attendance", "GET", "/cohorts/{a}/sessions/{future}/attendance", NOT_FOR_THEM),
     ("cohorts.attendance", "GET", "/cohorts/{a}/sessions/{cancelled}/attendance", NOT_FOR_THEM),

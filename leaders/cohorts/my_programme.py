@@ -103,9 +103,8 @@ def my_set(user_id: int, now: datetime | None = None) -> MySet | None:
             .order_by(func.lower(User.name))
         )
     ]
-    # TODO(sets): once LearningSet.facilitator_id exists, show that one person here instead of
-    # the cohort's facilitators: _facilitators(learning_set) → [learning_set.facilitator.name].
-    facilitators = _cohort_facilitators(learning_set.cohort_id)
+    # The set's own facilitator, chosen when the sets were confirmed; none yet: "Not yet named".
+    facilitators = _set_facilitator(learning_set)
     meeting = _upcoming(
         select(CohortSession).where(CohortSession.set_id == learning_set.id), now or utcnow(), 1
     )
@@ -118,16 +117,19 @@ def my_set(user_id: int, now: datetime | None = None) -> MySet | None:
     )
 
 
-def _cohort_facilitators(cohort_id: int) -> list[str]:
+def _set_facilitator(learning_set: LearningSet) -> list[str]:
+    """The set's facilitator, if one is named and still facilitates the cohort."""
+    if learning_set.facilitator_id is None:
+        return []
     return list(
         db.session.execute(
             select(User.name)
             .join(CohortMember, CohortMember.user_id == User.id)
             .where(
-                CohortMember.cohort_id == cohort_id,
+                User.id == learning_set.facilitator_id,
+                CohortMember.cohort_id == learning_set.cohort_id,
                 CohortMember.role == CohortRole.FACILITATOR.value,
                 User.active.is_(True),
             )
-            .order_by(func.lower(User.name))
         ).scalars()
     )

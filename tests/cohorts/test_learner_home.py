@@ -31,7 +31,7 @@ def _world(cast):
     ann, ben, cat = cast.learners
     cast.learners[0].job_title = "Head of Housing"
     mine, theirs = (
-        LearningSet(cohort_id=cast.cohort.id, name="Set Ann"),
+        LearningSet(cohort_id=cast.cohort.id, name="Set Ann", facilitator_id=cast.facilitator.id),
         LearningSet(cohort_id=cast.cohort.id, name="Set Ben"),
     )
     db.session.add_all([mine, theirs])
@@ -58,6 +58,15 @@ def _world(cast):
         )
     )
     db.session.commit()
+
+
+def test_a_set_without_a_named_facilitator_says_so(cast, as_user):
+    """Ben's set has no facilitator yet: the cohort's facilitators are not passed off as his."""
+    _world(cast)
+    ben_set = _text(page(as_user(cast.learners[1]).get("/home")).one("div", id="my-set"))
+    assert "Your learning set: Set Ben" in ben_set
+    assert "Not yet named" in ben_set
+    assert "Fay Facilitator" not in ben_set
 
 
 def test_the_next_session_set_and_due_date_are_the_learners_own(cast, as_user):
