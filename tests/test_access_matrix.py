@@ -170,6 +170,31 @@ ROUTES = [
     ("privacy.audit", "GET", "/admin/audit", ADMIN_ONLY),
     ("privacy.audit_csv", "GET", "/admin/audit.csv", ADMIN_ONLY),
     ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
+    # Sign-in through an identity provider, two-factor, devices (leaders/auth/sso_views.py, account_views.py)
+    ("auth.provider_callback", "GET", "/sign-in/callback?code=x&state=y", PUBLIC),
+    ("auth.two_factor", "GET", "/sign-in/two-factor", PUBLIC),
+    ("auth.two_factor", "POST", "/sign-in/two-factor", PUBLIC),
+    ("auth.two_factor_set_up", "GET", "/sign-in/two-factor/set-up", PUBLIC),
+    ("auth.two_factor_set_up", "POST", "/sign-in/two-factor/set-up", PUBLIC),
+    ("auth.security", "GET", "/account/security", SIGNED_IN),
+    ("auth.account_two_factor", "GET", "/account/two-factor", SIGNED_IN),
+    ("auth.account_two_factor", "POST", "/account/two-factor", SIGNED_IN),
+    ("auth.new_recovery_codes", "GET", "/account/two-factor/recovery-codes", SIGNED_IN),
+    ("auth.new_recovery_codes", "POST", "/account/two-factor/recovery-codes", SIGNED_IN),
+    ("auth.turn_off_two_factor", "GET", "/account/two-factor/turn-off", SIGNED_IN),
+    ("auth.turn_off_two_factor", "POST", "/account/two-factor/turn-off", SIGNED_IN),
+    ("auth.devices", "GET", "/account/devices", SIGNED_IN),
+    ("auth.end_device", "POST", "/account/devices/not-a-session/end", rule(anonymous="login", rest=404)),
+    ("auth.sign_out_everywhere", "POST", "/account/devices/sign-out-everywhere", SIGNED_IN),
+    ("auth.change_password", "GET", "/account/password", SIGNED_IN),
+    ("auth.change_password", "POST", "/account/password", SIGNED_IN),
+    ("auth.identity_providers", "GET", "/admin/identity-providers", ADMIN_ONLY),
+    ("auth.add_identity_provider", "GET", "/admin/identity-providers/new", ADMIN_ONLY),
+    ("auth.add_identity_provider", "POST", "/admin/identity-providers/new", ADMIN_ONLY),
+    ("auth.edit_identity_provider", "GET", "/admin/identity-providers/{provider}", ADMIN_ONLY),
+    ("auth.edit_identity_provider", "POST", "/admin/identity-providers/{provider}", ADMIN_ONLY),
+    ("auth.end_user_sessions", "GET", "/admin/users/{ben}/sessions/end", ADMIN_ONLY),
+    ("auth.end_user_sessions", "POST", "/admin/users/{ben}/sessions/end", ADMIN_ONLY),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]
@@ -234,6 +259,15 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         for cohort in (cast.cohort, cast.other_cohort)
     )
     db.session.add_all([mail_a, mail_b])
+    from leaders.auth.identity_models import IdentityProvider
+
+    provider = IdentityProvider(
+        name="Matrix IdP",
+        discovery_url="https://login.example.net/tenant/v2.0",
+        client_id="matrix",
+        domains="idp.example.net",
+    )
+    db.session.add(provider)
     db.session.commit()
     users = {
         "learner": ann,
@@ -265,6 +299,7 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "otto": cast.outsider.id,
         "mail_a": mail_a.id,
         "mail_b": mail_b.id,
+        "provider": provider.id,
     }
     return users, ids
 

@@ -129,12 +129,12 @@ def _me() -> User:
     return user
 
 
-@bp.route("/account")
+@bp.route("/account/security")
 @signed_in
-def account() -> str:
+def security() -> str:
     user = _me()
     return render_template(
-        "auth/account.html",
+        "auth/security.html",
         user=user,
         mfa_on=mfa.is_set_up(user.id),
         mfa_required=mfa.required_for(user),
@@ -149,12 +149,12 @@ def account() -> str:
 def account_two_factor() -> str | Response:
     user = _me()
     if mfa.is_set_up(user.id):
-        return redirect(url_for("auth.account"))
+        return redirect(url_for("auth.security"))
     form = SetUpCodeForm()
     codes = _confirm_set_up(user, form)
     if codes is not None:
         return render_template(
-            "auth/recovery_codes.html", codes=codes, next_url=url_for("auth.account")
+            "auth/recovery_codes.html", codes=codes, next_url=url_for("auth.security")
         )
     return _set_up_page(user, form, signing_in=False)
 
@@ -164,18 +164,18 @@ def account_two_factor() -> str | Response:
 def new_recovery_codes() -> str | Response | tuple[str, int]:
     user = _me()
     if not mfa.is_set_up(user.id):
-        return redirect(url_for("auth.account"))
+        return redirect(url_for("auth.security"))
     if confirm.confirmed():
         codes = mfa.regenerate_recovery_codes(user)
         return render_template(
-            "auth/recovery_codes.html", codes=codes, next_url=url_for("auth.account")
+            "auth/recovery_codes.html", codes=codes, next_url=url_for("auth.security")
         )
     return confirm.page(
         confirm.Confirmation(
             heading="Make new recovery codes?",
             says=["You will get ten new recovery codes. The codes you have now will stop working."],
             button="Make new codes",
-            cancel_url=url_for("auth.account"),
+            cancel_url=url_for("auth.security"),
         )
     )
 
@@ -187,11 +187,11 @@ def turn_off_two_factor() -> str | Response | tuple[str, int]:
     if mfa.required_for(user):
         abort(403)  # admins and programme managers must keep it
     if not mfa.is_set_up(user.id):
-        return redirect(url_for("auth.account"))
+        return redirect(url_for("auth.security"))
     if confirm.confirmed():
         mfa.turn_off(user)
         flash("Two-factor authentication is off.", "success")
-        return redirect(url_for("auth.account"))
+        return redirect(url_for("auth.security"))
     return confirm.page(
         confirm.Confirmation(
             heading="Turn off two-factor authentication?",
@@ -199,7 +199,7 @@ def turn_off_two_factor() -> str | Response | tuple[str, int]:
                 "You will sign in with your password only. Your recovery codes will stop working."
             ],
             button="Turn off two-factor",
-            cancel_url=url_for("auth.account"),
+            cancel_url=url_for("auth.security"),
         )
     )
 
@@ -266,7 +266,7 @@ def change_password() -> str | Response:
         else:
             _change_password(user, form.password.data, keep=current_user.session_id)
             flash("Your password has been changed. Your other devices are signed out.", "success")
-            return redirect(url_for("auth.account"))
+            return redirect(url_for("auth.security"))
     return render_template(
         "auth/change_password.html", form=form, has_password=bool(user.password_hash)
     )
