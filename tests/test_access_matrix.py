@@ -184,7 +184,12 @@ ROUTES = [
     ("auth.turn_off_two_factor", "GET", "/account/two-factor/turn-off", SIGNED_IN),
     ("auth.turn_off_two_factor", "POST", "/account/two-factor/turn-off", SIGNED_IN),
     ("auth.devices", "GET", "/account/devices", SIGNED_IN),
-    ("auth.end_device", "POST", "/account/devices/not-a-session/end", rule(anonymous="login", rest=404)),
+    (
+        "auth.end_device",
+        "POST",
+        "/account/devices/not-a-session/end",
+        rule(anonymous="login", rest=404),
+    ),
     ("auth.sign_out_everywhere", "POST", "/account/devices/sign-out-everywhere", SIGNED_IN),
     ("auth.change_password", "GET", "/account/password", SIGNED_IN),
     ("auth.change_password", "POST", "/account/password", SIGNED_IN),

@@ -32,13 +32,16 @@ def test_devices_are_listed_and_one_can_be_signed_out(app, client):
     page = laptop.get("/account/devices")
     assert page.status_code == 200
     text = text_of(page)
-    assert "Laptop Firefox" in text and "Phone Safari" in text and "This device" in text
+    assert "Laptop Firefox" in text
+    assert "Phone Safari" in text
+    assert "This device" in text
     phone_id = db.session.scalars(
         select(UserSession.id).where(UserSession.user_agent == "Phone Safari")
     ).one()
     ended = laptop.post(f"/account/devices/{phone_id}/end", data={"csrf_token": form_token(page)})
     assert ended.status_code == 302
-    assert not _signed_in(phone) and _signed_in(laptop)
+    assert not _signed_in(phone)
+    assert _signed_in(laptop)
 
 
 def test_someone_elses_session_cannot_be_ended(app, client):
@@ -46,9 +49,16 @@ def test_someone_elses_session_cannot_be_ended(app, client):
     them = make_user()
     mine = _device(app, me, "Mine")
     theirs = _device(app, them, "Theirs")
-    their_id = db.session.scalars(select(UserSession.id).where(UserSession.user_agent == "Theirs")).one()
+    their_id = db.session.scalars(
+        select(UserSession.id).where(UserSession.user_agent == "Theirs")
+    ).one()
     page = mine.get("/account/devices")
-    assert mine.post(f"/account/devices/{their_id}/end", data={"csrf_token": form_token(page)}).status_code == 404
+    assert (
+        mine.post(
+            f"/account/devices/{their_id}/end", data={"csrf_token": form_token(page)}
+        ).status_code
+        == 404
+    )
     assert _signed_in(theirs)
 
 
@@ -57,13 +67,24 @@ def test_sign_out_other_devices_then_everywhere(app, client):
     here = _device(app, user, "Here")
     there = _device(app, user, "There")
     page = here.get("/account/devices")
-    here.post("/account/devices/sign-out-everywhere", data={"everywhere": "others", "csrf_token": form_token(page)})
-    assert _signed_in(here) and not _signed_in(there)
+    here.post(
+        "/account/devices/sign-out-everywhere",
+        data={"everywhere": "others", "csrf_token": form_token(page)},
+    )
+    assert _signed_in(here)
+    assert not _signed_in(there)
     page = here.get("/account/devices")
-    out = here.post("/account/devices/sign-out-everywhere", data={"everywhere": "all", "csrf_token": form_token(page)})
-    assert out.headers["Location"] == "/sign-in" and not _signed_in(here)
+    out = here.post(
+        "/account/devices/sign-out-everywhere",
+        data={"everywhere": "all", "csrf_token": form_token(page)},
+    )
+    assert out.headers["Location"] == "/sign-in"
+    assert not _signed_in(here)
     db.session.expire_all()
-    assert db.session.scalars(select(UserSession).where(UserSession.ended_at.is_(None))).first() is None
+    assert (
+        db.session.scalars(select(UserSession).where(UserSession.ended_at.is_(None))).first()
+        is None
+    )
 
 
 def test_password_change_ends_other_sessions_and_keeps_this_one(app, client):
@@ -71,12 +92,29 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, client):
     here = _device(app, user, "Here")
     there = _device(app, user, "There")
     page = here.get("/account/password")
-    wrong = here.post("/account/password", data={"current": "nope", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": form_token(page)})
+    wrong = here.post(
+        "/account/password",
+        data={
+            "current": "nope",
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+            "csrf_token": form_token(page),
+        },
+    )
     assert "Your current password is not right" in text_of(wrong)
     assert _signed_in(there)
-    done = here.post("/account/password", data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": form_token(page)})
+    done = here.post(
+        "/account/password",
+        data={
+            "current": PASSWORD,
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+            "csrf_token": form_token(page),
+        },
+    )
     assert done.status_code == 302
-    assert _signed_in(here) and not _signed_in(there)
+    assert _signed_in(here)
+    assert not _signed_in(there)
     assert sign_in(app.test_client(), user, NEW_PASSWORD).status_code == 302
     actions = [e.action for e in db.session.scalars(select(AuditEvent))]
     assert Action.PASSWORD_CHANGED.value in actions
@@ -89,12 +127,18 @@ def test_admin_ends_a_users_sessions_after_confirming(app, client):
     assert sign_in(client, admin).status_code == 302
     page = client.get(f"/admin/users/{victim.id}/sessions/end")
     assert page.status_code == 200
-    assert "Sign Sam Stolen out everywhere?" in text_of(page) and "Stolen laptop" in text_of(page)
+    assert "Sign Sam Stolen out everywhere?" in text_of(page)
+    assert "Stolen laptop" in text_of(page)
     # A POST without the confirmation changes nothing.
     client.post(f"/admin/users/{victim.id}/sessions/end", data={"csrf_token": form_token(page)})
     assert _signed_in(stolen)
-    client.post(f"/admin/users/{victim.id}/sessions/end", data={"confirm": "yes", "csrf_token": form_token(page)})
+    client.post(
+        f"/admin/users/{victim.id}/sessions/end",
+        data={"confirm": "yes", "csrf_token": form_token(page)},
+    )
     assert not _signed_in(stolen)
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == Action.SESSIONS_ENDED.value)).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == Action.SESSIONS_ENDED.value)
+    ).one()
     assert (event.actor_id, event.subject_id) == (admin.id, victim.id)
     assert client.get("/admin/users/999999/sessions/end").status_code == 404

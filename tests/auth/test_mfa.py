@@ -50,11 +50,13 @@ def test_admin_must_set_up_two_factor_before_using_the_site(client):
     page = client.get("/sign-in/two-factor/set-up")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "<svg" in html and "Because you manage programmes" in html
+    assert "<svg" in html
+    assert "Because you manage programmes" in html
     secret = _secret(page)
 
     wrong = client.post(page.request.path, data={"code": "000000", "csrf_token": form_token(page)})
-    assert wrong.status_code == 200 and "The code is not right" in text_of(wrong)
+    assert wrong.status_code == 200
+    assert "The code is not right" in text_of(wrong)
     assert client.get("/home").status_code == 302
 
     page = client.get("/sign-in/two-factor/set-up")
@@ -62,10 +64,12 @@ def test_admin_must_set_up_two_factor_before_using_the_site(client):
     done = _set_up(client, page, secret)
     assert done.status_code == 200
     codes = re.findall(r"<li><code>(\d{5}-\d{5})</code></li>", done.get_data(as_text=True))
-    assert len(codes) == 10 and len(set(codes)) == 10
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
     assert client.get("/home").status_code == 200
     stored = db.session.scalars(select(RecoveryCode.code_hash)).all()
-    assert len(stored) == 10 and not any(c.replace("-", "") in h for c in codes for h in stored)
+    assert len(stored) == 10
+    assert not any(c.replace("-", "") in h for c in codes for h in stored)
     assert Action.MFA_SET_UP.value in _actions()
 
 
@@ -92,18 +96,20 @@ def test_code_is_asked_at_every_password_sign_in_and_used_once(client):
     assert "The code is not right" in text_of(bad)
     assert Action.MFA_FAILED.value in _actions()
     ok = client.post(page.request.path, data={"code": code, "csrf_token": form_token(page)})
-    assert ok.status_code == 302 and client.get("/home").status_code == 200
+    assert ok.status_code == 302
+    assert client.get("/home").status_code == 200
     client.post("/sign-out", data={"csrf_token": form_token(client.get("/home"))})
 
     # The same code again (within its 30 seconds) is refused: each is used once.
     sign_in(client, admin)
     page = client.get("/sign-in/two-factor")
     again = client.post(page.request.path, data={"code": code, "csrf_token": form_token(page)})
-    assert again.status_code == 200 and "The code is not right" in text_of(again)
+    assert again.status_code == 200
+    assert "The code is not right" in text_of(again)
 
 
 def test_recovery_code_works_once(client):
-    admin, _secret_, codes = _admin_with_two_factor(client)
+    admin, _, codes = _admin_with_two_factor(client)
     sign_in(client, admin)
     page = client.get("/sign-in/two-factor")
     ok = client.post(page.request.path, data={"code": codes[0], "csrf_token": form_token(page)})
@@ -121,36 +127,43 @@ def test_learner_signs_in_without_two_factor_and_may_turn_it_on_and_off(client):
     learner = make_user(name="Lee Learner")
     assert sign_in(client, learner).headers["Location"] == "/home"
     security = client.get("/account/security")
-    assert "Two-factor authentication" in text_of(security) and "Off" in text_of(security)
+    assert "Two-factor authentication" in text_of(security)
+    assert "Off" in text_of(security)
     page = client.get("/account/two-factor")
     assert _set_up(client, page, _secret(page)).status_code == 200
     assert "On." in text_of(client.get("/account/security"))
     confirm = client.get("/account/two-factor/turn-off")
     assert "Turn off two-factor authentication?" in text_of(confirm)
-    off = client.post("/account/two-factor/turn-off", data={"confirm": "yes", "csrf_token": form_token(confirm)})
+    off = client.post(
+        "/account/two-factor/turn-off", data={"confirm": "yes", "csrf_token": form_token(confirm)}
+    )
     assert off.status_code == 302
     assert db.session.scalars(select(TotpCredential)).first() is None
     assert Action.MFA_TURNED_OFF.value in _actions()
 
 
 def test_admin_cannot_turn_two_factor_off(client):
-    admin, _secret_, codes = _admin_with_two_factor(client)
+    admin, _, codes = _admin_with_two_factor(client)
     sign_in(client, admin)
     page = client.get("/sign-in/two-factor")
     client.post(page.request.path, data={"code": codes[1], "csrf_token": form_token(page)})
     security = client.get("/account/security")
-    assert security.status_code == 200 and "Turn off" not in text_of(security)
+    assert security.status_code == 200
+    assert "Turn off" not in text_of(security)
     assert client.get("/account/two-factor/turn-off").status_code == 403
     assert db.session.scalars(select(TotpCredential)).first() is not None
 
 
 def test_two_factor_attempts_are_rate_limited(app, client):
     app.config["MFA_RATE_LIMIT"] = "3 per minute"
-    admin, _secret_, _codes = _admin_with_two_factor(client)
+    admin, _, _ = _admin_with_two_factor(client)
     sign_in(client, admin)
     page = client.get("/sign-in/two-factor")
     statuses = [
-        client.post(page.request.path, data={"code": "111111", "csrf_token": form_token(page)}).status_code
+        client.post(
+            page.request.path, data={"code": "111111", "csrf_token": form_token(page)}
+        ).status_code
         for _ in range(4)
     ]
-    assert statuses[:3] == [200, 200, 200] and statuses[3] == 429
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3] == 429

@@ -24,7 +24,9 @@ def test_sign_in_page_asks_for_the_email_first(client, learner):
 
 def test_email_step_checks_the_address(client):
     page = client.get("/sign-in")
-    response = client.post("/sign-in", data={"email": "not-an-email", "csrf_token": form_token(page)})
+    response = client.post(
+        "/sign-in", data={"email": "not-an-email", "csrf_token": form_token(page)}
+    )
     assert response.status_code == 200
     assert "Enter an email address in the correct format" in text_of(response)
     assert 'type="password"' not in response.get_data(as_text=True)

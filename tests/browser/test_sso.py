@@ -81,7 +81,8 @@ def test_sign_in_through_the_organisations_provider(browser, world, provider):
     with in_app(world):
         link = db.session.scalars(select(UserIdentity)).one()
         user = db.session.get(User, link.user_id)
-        assert user.email == ANN and user.joined_at is not None
+        assert user.email == ANN
+        assert user.joined_at is not None
     _shot(page, "sso-3-signed-in")
     context.close()
 
@@ -100,7 +101,8 @@ def test_password_domain_gets_the_password_form_and_can_set_up_two_factor(browse
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Turn on two-factor authentication").click()
     codes = page.locator("#recovery-codes li").all_inner_texts()
-    assert len(codes) == 10 and all(re.fullmatch(r"\d{5}-\d{5}", c) for c in codes)
+    assert len(codes) == 10
+    assert all(re.fullmatch(r"\d{5}-\d{5}", c) for c in codes)
     _shot(page, "sso-5-recovery-codes")
     page.goto("/account/devices")
     assert page.get_by_text("This device").count() == 1
@@ -108,7 +110,9 @@ def test_password_domain_gets_the_password_form_and_can_set_up_two_factor(browse
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/sign-in", "/account/two-factor", "/account/devices", "/account/security"])
+@pytest.mark.parametrize(
+    "path", ["/sign-in", "/account/two-factor", "/account/devices", "/account/security"]
+)
 def test_pages_pass_axe(browser, world, path):
     context = new_context(browser, world, bypass_csp=True)
     page = context.new_page()

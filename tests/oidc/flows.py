@@ -11,8 +11,14 @@ from tests.helpers import form_token
 from tests.oidc.harness import CLIENT_ID, CLIENT_SECRET, DOMAIN
 
 
-def add_provider(discovery_url: str, *, tenants: str = "", name: str = "Kent County Council",
-                 domains: str = DOMAIN, client_id: str = CLIENT_ID) -> IdentityProvider:
+def add_provider(
+    discovery_url: str,
+    *,
+    tenants: str = "",
+    name: str = "Kent County Council",
+    domains: str = DOMAIN,
+    client_id: str = CLIENT_ID,
+) -> IdentityProvider:
     provider = IdentityProvider(
         name=name,
         discovery_url=discovery_url,

@@ -99,8 +99,8 @@ class NodeProvider:
             "ACCOUNTS": json.dumps(self.accounts),
             "NODE_PATH": str(REPO / "node_modules"),
         }
-        self.process = subprocess.Popen(
-            ["node", str(SCRIPT)],
+        self.process = subprocess.Popen(  # noqa: S603  (our own script)
+            ["node", str(SCRIPT)],  # noqa: S607  (node from PATH, as `npx sass` in the Makefile)
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,
@@ -122,12 +122,14 @@ class NodeProvider:
                 self.process.stdout.close()
             self.process = None
 
-    def login(self, authorize_url: str, login: str, password: str = "any") -> str:
+    def login(self, authorize_url: str, login: str, password: str = "any") -> str:  # noqa: S107  (the dev login takes any)
         """Sign in on the provider's own page; the redirect back to us (with code and state)."""
         with requests.Session() as browser:
             return self._login(browser, authorize_url, login, password)
 
-    def _login(self, browser: requests.Session, authorize_url: str, login: str, password: str) -> str:
+    def _login(
+        self, browser: requests.Session, authorize_url: str, login: str, password: str
+    ) -> str:
         page = browser.get(authorize_url, allow_redirects=True, timeout=10)
         page.raise_for_status()
         action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
@@ -238,8 +240,10 @@ class CraftedProvider:
                     code = os.urandom(8).hex()
                     provider._codes[code] = query["nonce"]
                     provider.nonces.append(query["nonce"])
-                    back = query["redirect_uri"] + "?" + urlencode(
-                        {"code": code, "state": query["state"]}
+                    back = (
+                        query["redirect_uri"]
+                        + "?"
+                        + urlencode({"code": code, "state": query["state"]})
                     )
                     self.send_response(302)
                     self.send_header("Location", back)

@@ -24,7 +24,9 @@ ANN = f"ann@{DOMAIN}"
 
 def _actions() -> list[tuple[str, str]]:
     db.session.expire_all()
-    return [(e.action, e.detail) for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    return [
+        (e.action, e.detail) for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+    ]
 
 
 def _signed_in_as(client, user: User) -> bool:
@@ -43,17 +45,21 @@ def test_full_sign_in_links_the_invited_account_and_finds_it_again(app, client, 
     assert authorize.startswith(node_provider.origin)
     query = parse_qs(urlsplit(authorize).query)
     assert query["code_challenge_method"] == ["S256"]
-    assert query["nonce"] and query["state"] and query["code_challenge"]
+    assert query["nonce"]
+    assert query["state"]
+    assert query["code_challenge"]
     assert query["login_hint"] == [ANN]
 
     back = node_provider.login(authorize, ANN)
     response = callback(client, back)
-    assert response.status_code == 302 and response.headers["Location"] == "/home"
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/home"
     assert _signed_in_as(client, ann)
 
     db.session.expire_all()
     user = db.session.get(User, ann.id)
-    assert user.joined_at is not None and not user.is_invited
+    assert user.joined_at is not None
+    assert not user.is_invited
     link = db.session.scalars(select(UserIdentity)).one()
     assert (link.user_id, link.tenant_id, link.subject) == (ann.id, TENANT, f"oid:{TENANT}:oid-ann")
     actions = _actions()
@@ -104,14 +110,19 @@ def test_replayed_code_is_refused_by_the_provider(app, client, node_provider):
     assert response.status_code == 400
     assert "could not be completed" in text_of(response)
     assert not _signed_in_as(client, ann)
-    assert any("invalid_grant" in detail for action, detail in _actions()
-               if action == Action.SIGN_IN_FAILED.value)
+    assert any(
+        "invalid_grant" in detail
+        for action, detail in _actions()
+        if action == Action.SIGN_IN_FAILED.value
+    )
 
 
 def test_unverified_email_is_refused(app, client, node_provider):
     add_provider(node_provider.discovery_url)
     ben = make_user(email=f"ben@{DOMAIN}", name="Ben Example", password=None)
-    back = node_provider.login(start(client, f"ben@{DOMAIN}").headers["Location"], f"unverified@{DOMAIN}")
+    back = node_provider.login(
+        start(client, f"ben@{DOMAIN}").headers["Location"], f"unverified@{DOMAIN}"
+    )
     response = callback(client, back)
     assert response.status_code == 403
     assert "did not confirm your email address" in text_of(response)
@@ -122,13 +133,18 @@ def test_unverified_email_is_refused(app, client, node_provider):
 def test_unknown_email_is_refused_and_no_account_is_made(app, client, node_provider):
     add_provider(node_provider.discovery_url)
     before = db.session.scalars(select(User)).all()
-    back = node_provider.login(start(client, f"nobody@{DOMAIN}").headers["Location"], f"stranger@{DOMAIN}")
+    back = node_provider.login(
+        start(client, f"nobody@{DOMAIN}").headers["Location"], f"stranger@{DOMAIN}"
+    )
     response = callback(client, back)
     assert response.status_code == 403
     assert f"There is no Place Leaders account for nobody@{DOMAIN}" in text_of(response)
     db.session.expire_all()
     assert len(db.session.scalars(select(User)).all()) == len(before)
-    assert (Action.SIGN_IN_FAILED.value, f"Kent County Council: no account for that email (nobody@{DOMAIN})") in _actions()
+    assert (
+        Action.SIGN_IN_FAILED.value,
+        f"Kent County Council: no account for that email (nobody@{DOMAIN})",
+    ) in _actions()
 
 
 def test_entra_common_issuer_is_checked_against_the_tokens_tenant(app, client, node_provider):
@@ -142,7 +158,9 @@ def test_entra_common_issuer_is_checked_against_the_tokens_tenant(app, client, n
 
     # This account's token says tid OTHER_TENANT, but the provider's iss is TENANT's: wrong issuer.
     cat = make_user(email=f"cat@{DOMAIN}", name="Cat Example", password=None)
-    back = node_provider.login(start(client, f"cat@{DOMAIN}").headers["Location"], f"visitor@{DOMAIN}")
+    back = node_provider.login(
+        start(client, f"cat@{DOMAIN}").headers["Location"], f"visitor@{DOMAIN}"
+    )
     response = callback(client, back)
     assert response.status_code == 400
     assert not _signed_in_as(client, cat)
@@ -157,7 +175,10 @@ def test_tenant_not_on_the_list_is_refused(app, client, node_provider):
     assert response.status_code == 403
     assert "not one this service accepts" in text_of(response)
     assert not _signed_in_as(client, ann)
-    assert (Action.SIGN_IN_FAILED.value, f"Kent County Council: tenant not allowed ({TENANT})") in _actions()
+    assert (
+        Action.SIGN_IN_FAILED.value,
+        f"Kent County Council: tenant not allowed ({TENANT})",
+    ) in _actions()
 
 
 def test_provider_down_gets_a_clear_page_and_passwords_still_work(app, client):
