@@ -211,6 +211,7 @@ def devices() -> str:
         "auth/devices.html",
         devices=sessions.live_sessions(current_user.id),
         current=current_user.session_id,
+        describe_device=sessions.describe_device,
     )
 
 
@@ -309,7 +310,7 @@ def end_user_sessions(user_id: int) -> Response | tuple[str, int]:
                 f"{'device' if len(live) == 1 else 'devices'}. They will need to sign in again.",
             ],
             names=[
-                f"{s.user_agent or 'Unknown browser'}, last seen {s.last_seen_at:%d %b %Y %H:%M}"
+                f"{sessions.describe_device(s.user_agent)} ({s.user_agent}), last seen {s.last_seen_at:%d %b %Y %H:%M}"
                 for s in live
             ],
             warning="Anything they have not saved will be lost.",

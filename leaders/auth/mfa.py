@@ -21,8 +21,9 @@ from leaders import audit, uow
 from leaders.auth import crypto
 from leaders.auth.identity_models import RecoveryCode, TotpCredential
 from leaders.auth.models import User
+from leaders.auth.services import LOCKOUT, MAX_FAILED_SIGN_INS
 from leaders.extensions import db
-from leaders.timeutil import utcnow
+from leaders.timeutil import as_utc, utcnow
 
 ISSUER = "Place Leaders"
 RECOVERY_CODES = 10
@@ -129,11 +130,20 @@ def unused_recovery_codes(user_id: int) -> int:
     )
 
 
+def is_locked(user: User) -> bool:
+    locked_until = as_utc(user.locked_until)
+    return bool(locked_until and locked_until > utcnow())
+
+
 @uow.transactional
 def verify(user: User, code: str) -> bool:
-    """A sign-in's second step: a TOTP code, or an unused recovery code (then spent)."""
+    """A sign-in's second step: a TOTP code, or an unused recovery code (then spent).
+
+    Wrong codes count with wrong passwords: after MAX_FAILED_SIGN_INS in a row the account is
+    locked, as a wrong password would lock it (the rate limit holds per address, this per person).
+    """
     cred = credential(user.id)
-    if cred is None or cred.confirmed_at is None:
+    if cred is None or cred.confirmed_at is None or is_locked(user):
         return False
     if _check(cred, code):
         return True
@@ -148,7 +158,14 @@ def verify(user: User, code: str) -> bool:
                 row.used_at = utcnow()
                 audit.record(audit.Action.RECOVERY_CODE_USED, actor=user, subject=user)
                 return True
-    audit.record_now(audit.Action.MFA_FAILED, actor=None, subject=user, detail="sign-in code")
+    audit.record(audit.Action.MFA_FAILED, actor=None, subject=user, detail="sign-in code")
+    user.failed_sign_ins += 1
+    if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
+        user.failed_sign_ins = 0
+        user.locked_until = utcnow() + LOCKOUT
+        audit.record(
+            audit.Action.LOCKED_OUT, actor=None, subject=user, detail="wrong two-factor codes"
+        )
     return False
 
 

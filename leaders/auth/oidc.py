@@ -135,7 +135,7 @@ def start(provider: IdentityProvider, email: str) -> Response:
     """Send the person to their provider (raises SignInRefused if it cannot be reached)."""
     try:
         return _client(provider).authorize_redirect(redirect_uri(), login_hint=email)
-    except (requests.RequestException, ValueError) as error:
+    except (requests.RequestException, ValueError, RuntimeError) as error:
         log.warning("Identity provider %s unreachable: %s", provider.id, error)
         _refuse(None, provider, "provider unreachable", str(error))
         raise SignInRefused(
@@ -174,7 +174,8 @@ def finish(provider: IdentityProvider) -> Identity:
         token = client.authorize_access_token(
             claims_options={"iss": {"essential": True, "validate": issuer_ok}}, leeway=LEEWAY
         )
-    except requests.RequestException as error:
+    except (requests.RequestException, ValueError, RuntimeError) as error:
+        # Down, or answering with something that is not OpenID Connect (HTML, no jwks_uri).
         _refuse(None, provider, "provider unreachable", str(error))
         raise SignInRefused(
             "unavailable", UNAVAILABLE.format(name=provider.name), status=503

@@ -142,3 +142,15 @@ def test_admin_ends_a_users_sessions_after_confirming(app, client):
     ).one()
     assert (event.actor_id, event.subject_id) == (admin.id, victim.id)
     assert client.get("/admin/users/999999/sessions/end").status_code == 404
+
+
+def test_devices_are_described_in_words():
+    from leaders.auth.sessions import describe_device
+
+    chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
+    edge = chrome + " Edg/130.0"
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+    assert describe_device(chrome) == "Chrome on Windows"
+    assert describe_device(edge) == "Edge on Windows"
+    assert describe_device(iphone) == "Safari on iPhone"
+    assert describe_device("") == "Unknown browser"

@@ -167,3 +167,35 @@ def test_two_factor_attempts_are_rate_limited(app, client):
     ]
     assert statuses[:3] == [200, 200, 200]
     assert statuses[3] == 429
+
+
+def test_wrong_codes_lock_the_account_like_wrong_passwords(app, client):
+    from leaders.auth.models import User
+    from leaders.auth.services import MAX_FAILED_SIGN_INS
+
+    admin, secret, _ = _admin_with_two_factor(client)
+    sign_in(client, admin)
+    page = client.get("/sign-in/two-factor")
+    for _ in range(MAX_FAILED_SIGN_INS):
+        client.post(page.request.path, data={"code": "111111", "csrf_token": form_token(page)})
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).locked_until is not None
+    assert Action.LOCKED_OUT.value in _actions()
+    # Even the right code is refused while locked.
+    db.session.execute(db.update(TotpCredential).values(last_step=0))
+    db.session.commit()
+    right = client.post(
+        page.request.path, data={"code": pyotp.TOTP(secret).now(), "csrf_token": form_token(page)}
+    )
+    assert right.status_code == 200
+    assert client.get("/home").status_code == 302
+
+
+def test_password_sign_in_is_audited(client):
+    learner = make_user()
+    sign_in(client, learner)
+    db.session.expire_all()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == Action.SIGNED_IN.value)
+    ).one()
+    assert (event.subject_id, event.detail) == (learner.id, "password")

@@ -198,3 +198,23 @@ def test_callback_with_nothing_started_is_refused(app, client, node_provider):
     response = client.get("/sign-in/callback?code=x&state=y")
     assert response.status_code == 400
     assert "You have not been signed in" in text_of(response)
+
+
+def test_a_password_for_a_provider_domain_goes_to_the_provider(app, client, node_provider):
+    """An organisation that signs its people in closes the password route for its addresses."""
+    add_provider(node_provider.discovery_url)
+    make_user(email=ANN, name="Ann Example")  # has a password, too
+    from tests.conftest import sign_in
+
+    response = sign_in(client, email=ANN)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(node_provider.origin)
+    assert client.get("/home").status_code == 302
+
+
+def test_sign_in_page_lets_the_form_lead_to_the_provider(app, client, node_provider):
+    """The page's CSP form-action names the provider's origin (Chromium checks redirects too)."""
+    add_provider(node_provider.discovery_url)
+    policy = client.get("/sign-in").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {node_provider.origin}" in policy
+    assert "form-action 'self';" in client.get("/password-reset").headers["Content-Security-Policy"]
