@@ -122,3 +122,20 @@ def test_pages_pass_axe(browser, world, path):
     violations = axe_violations(page)
     assert violations == [], describe(violations)
     context.close()
+
+
+def test_unknown_email_at_the_provider_gets_a_clear_page(browser, world, provider):
+    context = new_context(browser, world)
+    page = context.new_page()
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(f"nobody@{DOMAIN}")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{provider.origin}/interaction/**")
+    page.locator("input[name=login]").fill(f"stranger@{DOMAIN}")
+    page.locator("input[name=password]").fill("anything")
+    page.get_by_role("button", name="Sign-in").click()
+    page.wait_for_url("**/sign-in/callback**")
+    assert page.get_by_role("heading", level=1).inner_text() == "You have not been signed in"
+    assert f"There is no Place Leaders account for nobody@{DOMAIN}" in page.content()
+    _shot(page, "sso-7-refused-unknown-email")
+    context.close()
