@@ -171,7 +171,7 @@ ROUTES = [
     ("privacy.audit_csv", "GET", "/admin/audit.csv", ADMIN_ONLY),
     ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
     # Sign-in through an identity provider, two-factor, devices (leaders/auth/sso_views.py, account_views.py)
-    ("auth.provider_callback", "GET", "/sign-in/callback?code=x&state=y", PUBLIC),
+    ("auth.provider_callback", "GET", "/sign-in/callback", PUBLIC),
     ("auth.two_factor", "GET", "/sign-in/two-factor", PUBLIC),
     ("auth.two_factor", "POST", "/sign-in/two-factor", PUBLIC),
     ("auth.two_factor_set_up", "GET", "/sign-in/two-factor/set-up", PUBLIC),
