@@ -102,6 +102,15 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60
 
+    #: A Fernet key for secrets kept in the database (providers' client secrets, TOTP seeds);
+    #: empty: one derived from SECRET_KEY.
+    SECRET_ENCRYPTION_KEY = os.environ.get("LEADERS_SECRET_ENCRYPTION_KEY", "")
+    #: Global roles that must use two-factor when they sign in with a password (space separated).
+    MFA_REQUIRED_ROLES = os.environ.get("MFA_REQUIRED_ROLES", "admin programme_manager")
+    MFA_RATE_LIMIT = os.environ.get("MFA_RATE_LIMIT", "5 per minute;30 per hour")
+    #: Seconds to wait for an identity provider (discovery, keys, token) before telling the user.
+    OIDC_HTTP_TIMEOUT = _env_int("OIDC_HTTP_TIMEOUT", 5)
+
     SHOW_DEV_OUTBOX = False
     #: Certificates (leaders/credentials): the Ed25519 signing key (PKCS#8 PEM or JWK), the public
     #: address credentials point to, the issuing body's name, and days a credential is valid.
@@ -139,6 +148,8 @@ class TestConfig(Config):
     CREDENTIALS_SIGNING_KEY = ""
     # Jobs run at once, inside the test; the queue's own tests run a real consumer instead.
     QUEUE_IMMEDIATE = True
+    # Signing staff in needs no authenticator app in tests; tests/auth/test_mfa.py turns it on.
+    MFA_REQUIRED_ROLES = ""
 
 
 class ProductionConfig(Config):

@@ -83,6 +83,17 @@ class Action(StrEnum):
     SESSION_CANCELLED = "session-cancelled"
     SESSION_DELETED = "session-deleted"
     CALENDAR_LINK_MADE = "calendar-link-made"
+    SIGNED_IN = "signed-in"
+    PROVIDER_LINKED = "provider-linked"
+    PROVIDER_ADDED = "provider-added"
+    PROVIDER_CHANGED = "provider-changed"
+    MFA_SET_UP = "mfa-set-up"
+    MFA_TURNED_OFF = "mfa-turned-off"
+    MFA_FAILED = "mfa-failed"
+    RECOVERY_CODE_USED = "recovery-code-used"
+    RECOVERY_CODES_MADE = "recovery-codes-made"
+    SESSIONS_ENDED = "sessions-ended"
+    PASSWORD_CHANGED = "password-changed"  # noqa: S105  # an action's name, not a password
 
     @property
     def label(self) -> str:
@@ -135,6 +146,17 @@ LABELS: dict[Action, str] = {
     Action.SESSION_CANCELLED: "Cancelled a session",
     Action.SESSION_DELETED: "Deleted a session",
     Action.CALENDAR_LINK_MADE: "Made a new calendar link",
+    Action.SIGNED_IN: "Signed in",
+    Action.PROVIDER_LINKED: "Linked an organisation sign-in",
+    Action.PROVIDER_ADDED: "Added an identity provider",
+    Action.PROVIDER_CHANGED: "Changed an identity provider",
+    Action.MFA_SET_UP: "Set up two-factor authentication",
+    Action.MFA_TURNED_OFF: "Turned off two-factor authentication",
+    Action.MFA_FAILED: "Two-factor code refused",
+    Action.RECOVERY_CODE_USED: "Used a recovery code",
+    Action.RECOVERY_CODES_MADE: "Made new recovery codes",
+    Action.SESSIONS_ENDED: "Ended signed-in sessions",
+    Action.PASSWORD_CHANGED: "Changed their password",
 }
 
 

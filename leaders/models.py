@@ -1,6 +1,12 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
 from leaders.audit import AuditEvent
+from leaders.auth.identity_models import (
+    IdentityProvider,
+    RecoveryCode,
+    TotpCredential,
+    UserIdentity,
+)
 from leaders.auth.models import Role, User, UserSession
 from leaders.cohorts.models import (
     Attendance,
@@ -41,6 +47,7 @@ __all__ = [
     "Email",
     "EmailAttempt",
     "ErasureRequest",
+    "IdentityProvider",
     "JournalEntry",
     "LearningSet",
     "LearningSetMember",
@@ -50,6 +57,7 @@ __all__ = [
     "Place",
     "PlaceKind",
     "QuizAttempt",
+    "RecoveryCode",
     "ReminderLog",
     "Role",
     "Sector",
@@ -58,7 +66,9 @@ __all__ = [
     "SurveyResponse",
     "SurveyWave",
     "Tie",
+    "TotpCredential",
     "User",
+    "UserIdentity",
     "UserSession",
     "Visibility",
 ]

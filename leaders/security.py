@@ -36,7 +36,7 @@ def _set_headers(response: Response) -> Response:
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
-            "form-action 'self'",
+            " ".join(["form-action 'self'", *g.get("form_action_sources", [])]),
             "frame-ancestors 'none'",
         ]
     )

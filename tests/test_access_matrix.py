@@ -294,6 +294,36 @@ ROUTES = [
     ("bulk.choose", "POST", "/cohorts/{a}/people/bulk", COHORT_MANAGE),
     ("bulk.message", "GET", "/cohorts/{a}/messages/new", COHORT_MANAGE),
     ("bulk.message", "POST", "/cohorts/{a}/messages/new", COHORT_MANAGE),
+    # Sign-in through an identity provider, two-factor, devices (leaders/auth/sso_views.py, account_views.py)
+    ("auth.provider_callback", "GET", "/sign-in/callback", PUBLIC),
+    ("auth.two_factor", "GET", "/sign-in/two-factor", PUBLIC),
+    ("auth.two_factor", "POST", "/sign-in/two-factor", PUBLIC),
+    ("auth.two_factor_set_up", "GET", "/sign-in/two-factor/set-up", PUBLIC),
+    ("auth.two_factor_set_up", "POST", "/sign-in/two-factor/set-up", PUBLIC),
+    ("auth.security", "GET", "/account/security", SIGNED_IN),
+    ("auth.account_two_factor", "GET", "/account/two-factor", SIGNED_IN),
+    ("auth.account_two_factor", "POST", "/account/two-factor", SIGNED_IN),
+    ("auth.new_recovery_codes", "GET", "/account/two-factor/recovery-codes", SIGNED_IN),
+    ("auth.new_recovery_codes", "POST", "/account/two-factor/recovery-codes", SIGNED_IN),
+    ("auth.turn_off_two_factor", "GET", "/account/two-factor/turn-off", SIGNED_IN),
+    ("auth.turn_off_two_factor", "POST", "/account/two-factor/turn-off", SIGNED_IN),
+    ("auth.devices", "GET", "/account/devices", SIGNED_IN),
+    (
+        "auth.end_device",
+        "POST",
+        "/account/devices/not-a-session/end",
+        rule(anonymous="login", rest=404),
+    ),
+    ("auth.sign_out_everywhere", "POST", "/account/devices/sign-out-everywhere", SIGNED_IN),
+    ("auth.change_password", "GET", "/account/password", SIGNED_IN),
+    ("auth.change_password", "POST", "/account/password", SIGNED_IN),
+    ("auth.identity_providers", "GET", "/admin/identity-providers", ADMIN_ONLY),
+    ("auth.add_identity_provider", "GET", "/admin/identity-providers/new", ADMIN_ONLY),
+    ("auth.add_identity_provider", "POST", "/admin/identity-providers/new", ADMIN_ONLY),
+    ("auth.edit_identity_provider", "GET", "/admin/identity-providers/{provider}", ADMIN_ONLY),
+    ("auth.edit_identity_provider", "POST", "/admin/identity-providers/{provider}", ADMIN_ONLY),
+    ("auth.end_user_sessions", "GET", "/admin/users/{ben}/sessions/end", ADMIN_ONLY),
+    ("auth.end_user_sessions", "POST", "/admin/users/{ben}/sessions/end", ADMIN_ONLY),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]
@@ -365,6 +395,15 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
     # A finished cohort that cohort A's manager also runs (archived only by a confirmed POST).
     ended = make_cohort(name="Ended 2025", starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 1))
     db.session.add_all([learning_set, set_b])
+    from leaders.auth.identity_models import IdentityProvider
+
+    provider = IdentityProvider(
+        name="Matrix IdP",
+        discovery_url="https://login.example.net/tenant/v2.0",
+        client_id="matrix",
+        domains="idp.example.net",
+    )
+    db.session.add(provider)
     db.session.commit()
     from leaders.credentials.models import Credential
 
@@ -419,6 +458,7 @@ def _scenario() -> tuple[dict[str, object], dict[str, int]]:
         "set_b": set_b.id,
         "ended": ended.id,
         **sessions,
+        "provider": provider.id,
     }
     return users, ids
 

@@ -30,6 +30,8 @@ def test_the_download_and_erasure_come_from_the_features():
     names = [h.name for h in personal_data.holdings() if h.export is not None]
     assert names == [
         "account.json",
+        "organisation-sign-in.json",
+        "two-factor.json",
         "cohorts.json",
         "attendance.json",
         "progress.json",
@@ -57,4 +59,7 @@ def test_the_download_and_erasure_come_from_the_features():
         "credential",
         "award_decision",
         "calendar_feed",
+        "user_identity",
+        "totp_credential",
+        "recovery_code",
     }

@@ -80,7 +80,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 @uow.transactional
-def record_sign_in(user: User) -> None:
+def record_sign_in(user: User, how: str = "password") -> None:
+    audit.record(audit.Action.SIGNED_IN, actor=user, subject=user, detail=how)
     now = utcnow()
     user.last_sign_in_at = now
     user.last_active_at = now

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select, update
 
 from leaders import uow
 from leaders.auth.models import SignedInUser, User, UserSession
-from leaders.extensions import db
+from leaders.extensions import db, rowcount
 from leaders.timeutil import as_utc, utcnow
 
 #: `last_seen_at` (and the user's `last_active_at`) are written at most this often: each is a write.
@@ -113,3 +113,71 @@ def touch(user: SignedInUser) -> None:
         wrote = True
     if wrote:
         uow.commit()  # only when something was written: most requests write nothing
+
+
+def live_sessions(user_id: int) -> list[UserSession]:
+    """This user's sessions that have not ended, the most recently used first ("your devices")."""
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+@uow.transactional
+def end_others(user_id: int, keep: str) -> int:
+    """End every session of this user but `keep` (this device); how many ended."""
+    result = db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.ended_at.is_(None),
+            UserSession.id != keep,
+        )
+        .values(ended_at=utcnow())
+    )
+    return rowcount(result)
+
+
+@uow.transactional
+def end_one(user_id: int, session_id: str) -> bool:
+    """End one of this user's own sessions; False if it is not theirs or has ended."""
+    result = db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.id == session_id,
+            UserSession.ended_at.is_(None),
+        )
+        .values(ended_at=utcnow())
+    )
+    return rowcount(result) == 1
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe_device(user_agent: str) -> str:
+    """A browser's user agent in words a person recognises ("Chrome on Windows")."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown browser"

@@ -18,10 +18,11 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from leaders.auth import services, sessions
+from leaders.auth import oidc, services, sessions
 from leaders.auth.forms import NewPasswordForm, RequestResetForm, SignInForm
 from leaders.auth.models import SignedInUser, User
 from leaders.auth.rules import public, signed_in
+from leaders.auth.sso_forms import EmailFirstForm
 from leaders.auth.tokens import TokenError
 from leaders.extensions import limiter, login_manager
 
@@ -70,11 +71,28 @@ MAX_NEXT_LENGTH = 2000
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 @public
-def sign_in() -> str | Response:
+def sign_in() -> str | Response | tuple[str, int]:
+    """Email first: an address whose domain has an identity provider goes there; others get the
+    password form. A POST with a password (the second step, or a script) signs in by password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    next_url = safe_next(request.args.get("next"))
+    sso_views.allow_provider_form_actions()
+    if "password" not in request.form:
+        email_form = EmailFirstForm()
+        if not email_form.validate_on_submit():
+            return render_template("auth/sign_in.html", form=email_form, step="email")
+        provider = oidc.provider_for_email(email_form.email.data)
+        if provider is not None:
+            return sso_views.go_to_provider(provider, email_form.email.data, next_url)
+        form = SignInForm(formdata=None, email=email_form.email.data)
+        return render_template("auth/sign_in.html", form=form, step="password")
     form = SignInForm()
     if form.validate_on_submit():
+        provider = oidc.provider_for_email(form.email.data)
+        if provider is not None:
+            # The organisation signs its people in; its addresses do not use passwords here.
+            return sso_views.go_to_provider(provider, form.email.data, next_url)
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             # One answer for every failure, locked or not, account or not (see authenticate).
@@ -85,16 +103,14 @@ def sign_in() -> str | Response:
                 f"{minutes} minutes"
             )
         else:
-            next_url = safe_next(request.args.get("next"))
-            _start_session(user)
-            return redirect(next_url or url_for("main.home"))
-    return render_template("auth/sign_in.html", form=form)
+            return account_views.after_password(user, next_url)
+    return render_template("auth/sign_in.html", form=form, step="password")
 
 
-def _start_session(user: User) -> None:
+def _start_session(user: User, how: str = "password") -> None:
     session.clear()  # a new session on sign-in: nothing from before carries over
     login_user(sessions.start(user.id, request.headers.get("User-Agent", "")))
-    services.record_sign_in(user)
+    services.record_sign_in(user, how)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -154,3 +170,7 @@ def accept_invitation(token: str) -> str | Response | tuple[str, int]:
         return redirect(url_for("main.home"))
 
     return _password_from_link(token, "invite", "auth/accept_invitation.html", done)
+
+
+# The routes of sign-in through a provider, two-factor and the account pages share this blueprint.
+from leaders.auth import account_views, sso_views  # noqa: E402

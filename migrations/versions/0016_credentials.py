@@ -1,7 +1,7 @@
 """Certificates anyone can verify: issued credentials and programme managers' award decisions.
 
 Revision ID: 0016_credentials
-Revises: 0013_sets
+Revises: 0015_sso
 Create Date: 2026-12-01
 """
 from alembic import op
@@ -12,7 +12,7 @@ import leaders.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0016_credentials'
-down_revision = '0013_sets'
+down_revision = '0015_sso'
 branch_labels = None
 depends_on = None
 

@@ -8,11 +8,28 @@ from tests.factories import PASSWORD, make_user
 from tests.helpers import form_token, text_of
 
 
-def test_sign_in_page_renders(client):
+def test_sign_in_page_asks_for_the_email_first(client, learner):
     page = client.get("/sign-in")
     assert page.status_code == 200
     assert "Sign in" in text_of(page)
-    assert 'autocomplete="current-password"' in page.get_data(as_text=True)
+    assert 'autocomplete="email"' in page.get_data(as_text=True)
+    assert 'type="password"' not in page.get_data(as_text=True)
+    # An address with no identity provider gets the password form, the address filled in.
+    second = client.post("/sign-in", data={"email": learner.email, "csrf_token": form_token(page)})
+    assert second.status_code == 200
+    html = second.get_data(as_text=True)
+    assert 'autocomplete="current-password"' in html
+    assert f'value="{learner.email}"' in html
+
+
+def test_email_step_checks_the_address(client):
+    page = client.get("/sign-in")
+    response = client.post(
+        "/sign-in", data={"email": "not-an-email", "csrf_token": form_token(page)}
+    )
+    assert response.status_code == 200
+    assert "Enter an email address in the correct format" in text_of(response)
+    assert 'type="password"' not in response.get_data(as_text=True)
 
 
 def test_sign_in_and_out(client, learner):

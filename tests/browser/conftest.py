@@ -261,6 +261,7 @@ def sign_in(page, account: Account) -> None:
     """Sign in through the real form, as a person would."""
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(account.email)
+    page.get_by_role("button", name="Continue").click()  # email first, then the password
     page.get_by_label("Password", exact=True).fill(account.password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/home")
