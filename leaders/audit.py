@@ -59,6 +59,9 @@ class Action(StrEnum):
     # Signing in
     SIGN_IN_FAILED = "sign-in-failed"
     LOCKED_OUT = "locked-out"
+    # Reports
+    QUOTE_CONSENT_WITHDRAWN = "quote-consent-withdrawn"
+    REPORT_DOWNLOADED = "report-downloaded"
 
     @property
     def label(self) -> str:
@@ -90,6 +93,8 @@ LABELS: dict[Action, str] = {
     Action.ORGANISATIONS_MERGED: "Merged organisations",
     Action.SIGN_IN_FAILED: "Sign-in failed",
     Action.LOCKED_OUT: "Account locked",
+    Action.QUOTE_CONSENT_WITHDRAWN: "Withdrew consent to quote a reflection",
+    Action.REPORT_DOWNLOADED: "Downloaded an impact report",
 }
 
 
