@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from leaders.oversight.emails import bp as emails_bp
     from leaders.oversight.views import bp as oversight_bp
     from leaders.privacy.views import bp as privacy_bp
+    from leaders.reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(emails_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(reports_bp)
     register_error_handlers(app)
 
 

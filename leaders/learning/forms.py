@@ -14,7 +14,6 @@ from leaders.learning.journal import MAX_LENGTH
 from leaders.learning.models import VISIBILITY_LABELS, Visibility
 from leaders.widgets import GovRadioInput, GovSubmitInput, GovTextArea
 
-
 QUOTE_LABEL = "It may be quoted anonymously in programme reports"
 QUOTE_HINT = (
     "Reports for the programme's board and funders may quote it, without your name or organisation. "

@@ -219,5 +219,7 @@ def withdraw_quote_consent(user_id: int, entry_id: int) -> bool:
     )
     if not rowcount(done):
         return False
-    audit.record(Action.QUOTE_CONSENT_WITHDRAWN, actor=user_id, subject=user_id, detail=f"entry {entry_id}")
+    audit.record(
+        Action.QUOTE_CONSENT_WITHDRAWN, actor=user_id, subject=user_id, detail=f"entry {entry_id}"
+    )
     return True
