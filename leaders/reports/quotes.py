@@ -60,4 +60,7 @@ def quotes(cohort_ids: list[int], catalogue: Catalogue, period: Period) -> list[
         module = catalogue.modules[lesson.module_key]
         safe = Markup(html)  # noqa: S704 (sanitised by nh3 when it was saved)
         found.append((order[lesson.key], prompt.text, Quote(module.title, prompt.text, safe)))
-    return [q for *_, q in sorted(found, key=lambda item: (item[0], item[1], str(item[2].html)))]
+    ordered = sorted(found, key=lambda item: (item[0], item[1], str(item[2].html)))
+    # The same words twice (two people wrote alike, or one answered two prompts alike) once.
+    seen: set[str] = set()
+    return [q for *_, q in ordered if not (str(q.html) in seen or seen.add(str(q.html)))]
