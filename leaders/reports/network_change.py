@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from leaders.cohorts.access import CohortAccess
+from leaders.cohorts.services import people as cohort_people
 from leaders.network import services
 from leaders.network.cohort_network import membership
 from leaders.network.graph import Person, Tie, build_graph, tie_key
@@ -133,6 +134,11 @@ def network_section(access: CohortAccess, staff_ids: set[int] | None = None) -> 
     if len(waves) < 2:
         return NetworkSection(len(waves), None, None)
     people, _waiting = membership(cohort_id)
+    # Closed (erased) accounts are in no figure of the report, as on the dashboard.
+    taking_part = {
+        p.user_id for p in cohort_people(CohortAccess(access.cohort, None, True), taking_part=True)
+    }
+    people = [p for p in people if p.id in taking_part]
     by_id = {p.id: p for p in people}
     first, last = waves[0], waves[-1]
     ties_before: list[Tie] = services.wave_ties(first)
