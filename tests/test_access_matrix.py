@@ -56,6 +56,9 @@ LEARNER_IN_A = rule(anonymous="login", rest=404, learner="ok")
 #: An action the page does not offer for this person: refused for everyone, managers included.
 NOT_FOR_THEM = rule(anonymous="login", rest=403)
 NOT_IN_COHORT = rule(anonymous="login", rest=403, manager=404, admin=404)
+COHORT_REPORT = rule(
+    anonymous="login", learner=403, other_learner=403, facilitator=403, other_manager=403
+)
 ANN_DETAIL = rule(
     anonymous="login", learner=403, other_learner=403, other_manager=403, other_org_lead=404
 )
@@ -170,6 +173,13 @@ ROUTES = [
     ("privacy.audit", "GET", "/admin/audit", ADMIN_ONLY),
     ("privacy.audit_csv", "GET", "/admin/audit.csv", ADMIN_ONLY),
     ("privacy.request_erasure", "POST", "/account/erasure", SIGNED_IN),
+    # The impact report: managers and admins; organisation leads get their own staff's figures.
+    ("reports.cohort", "GET", "/cohorts/{a}/report", COHORT_REPORT),
+    ("reports.cohort_pdf", "GET", "/cohorts/{a}/report.pdf", COHORT_REPORT),
+    ("reports.course", "GET", "/reports/courses/sample-course", GLOBAL_MANAGERS),
+    ("reports.course_pdf", "GET", "/reports/courses/sample-course.pdf", GLOBAL_MANAGERS),
+    # Anyone withdraws consent to quote their own reflection (someone else's: nothing changes).
+    ("learning.withdraw_quote", "POST", "/journal/1/quote-consent", SIGNED_IN),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]

@@ -91,17 +91,28 @@ def known(app) -> Known:
         for lesson in lessons:
             db.session.add(
                 LessonProgress(
-                    user_id=people[key].id, lesson_key=lesson, completed_at=EARLY, version_completed="v"
+                    user_id=people[key].id,
+                    lesson_key=lesson,
+                    completed_at=EARLY,
+                    version_completed="v",
                 )
             )
     # One completion after a period that ends on 1 June 2026.
     db.session.add(
-        LessonProgress(user_id=people["p2"].id, lesson_key=N, completed_at=LATE, version_completed="v")
+        LessonProgress(
+            user_id=people["p2"].id, lesson_key=N, completed_at=LATE, version_completed="v"
+        )
     )
 
-    s1 = CohortSession(cohort_id=cohort.id, title="Workshop 1", starts_at=datetime(2026, 3, 10, 9, tzinfo=UTC))
-    s2 = CohortSession(cohort_id=cohort.id, title="Workshop 2", starts_at=datetime(2026, 5, 10, 9, tzinfo=UTC))
-    s3 = CohortSession(cohort_id=cohort.id, title="Workshop 3", starts_at=utcnow() + timedelta(days=30))
+    s1 = CohortSession(
+        cohort_id=cohort.id, title="Workshop 1", starts_at=datetime(2026, 3, 10, 9, tzinfo=UTC)
+    )
+    s2 = CohortSession(
+        cohort_id=cohort.id, title="Workshop 2", starts_at=datetime(2026, 5, 10, 9, tzinfo=UTC)
+    )
+    s3 = CohortSession(
+        cohort_id=cohort.id, title="Workshop 3", starts_at=utcnow() + timedelta(days=30)
+    )
     db.session.add_all([s1, s2, s3])
     db.session.flush()
     marks = [

@@ -36,10 +36,14 @@ def _sql(query: str, **params) -> int:
 def test_every_figure_against_an_independent_count(known):
     r = _report(known)
     f = r.figures
-    assert f.learners == len(LEARNERS) == _sql(
-        "SELECT count(*) FROM cohort_member m JOIN \"user\" u ON u.id = m.user_id "
-        "WHERE m.cohort_id = :c AND m.role = 'learner' AND u.active",
-        c=known.cohort.id,
+    assert (
+        f.learners
+        == len(LEARNERS)
+        == _sql(
+            'SELECT count(*) FROM cohort_member m JOIN "user" u ON u.id = m.user_id '
+            "WHERE m.cohort_id = :c AND m.role = 'learner' AND u.active",
+            c=known.cohort.id,
+        )
     )
     # Who took part.
     assert [(c.label, c.count, c.percent) for c in f.by_sector] == [
@@ -59,11 +63,15 @@ def test_every_figure_against_an_independent_count(known):
     # Completion and the funnel.
     completed = sum(COMPLETED.values())
     assert completed == 16
-    assert f.lessons_completed == completed == _sql(
-        "SELECT count(*) FROM lesson_progress p JOIN cohort_member m ON m.user_id = p.user_id "
-        "JOIN \"user\" u ON u.id = p.user_id WHERE m.cohort_id = :c AND m.role = 'learner' "
-        "AND u.active AND p.completed_at IS NOT NULL",
-        c=known.cohort.id,
+    assert (
+        f.lessons_completed
+        == completed
+        == _sql(
+            "SELECT count(*) FROM lesson_progress p JOIN cohort_member m ON m.user_id = p.user_id "
+            "JOIN \"user\" u ON u.id = p.user_id WHERE m.cohort_id = :c AND m.role = 'learner' "
+            "AND u.active AND p.completed_at IS NOT NULL",
+            c=known.cohort.id,
+        )
     )
     assert f.lessons_possible == len(LEARNERS) * LESSONS == 28
     assert f.completion_percent == round(100 * 16 / 28) == 57
