@@ -85,6 +85,8 @@ class QuizRow:
     #: The mean of each learner's best score, as a percentage; None when nobody attempted it.
     mean_best_percent: int | None
     has_pass_mark: bool
+    #: The sum of each learner's best score as a fraction (so cohorts add up exactly).
+    best_total: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,9 @@ class Participation:
     present: int
     apologies: int
     absent: int
-    #: Present marks of the marks possible (learners x sessions held).
+    #: Places at sessions: each cohort's learners x its sessions held (summed across cohorts).
+    attendance_places: int
+    #: Present marks of those places.
     attendance_percent: int
     sessions: list[SessionRow]
     quizzes: list[QuizRow]
@@ -241,6 +245,7 @@ def _quizzes(course: Course, ids: set[int], period: Period) -> list[QuizRow]:
                 sum(1 for _, ok in scores if ok),
                 round(100 * sum(s for s, _ in scores) / len(scores)) if scores else None,
                 quiz.pass_mark is not None,
+                sum(s for s, _ in scores),
             )
         )
     return rows
@@ -276,6 +281,7 @@ def participation(access: CohortAccess, course: Course, period: Period) -> Parti
         present=present,
         apologies=sum(s.apologies for s in sessions),
         absent=sum(s.absent for s in sessions),
+        attendance_places=n * len(sessions),
         attendance_percent=percent(present, n * len(sessions)),
         sessions=sessions,
         quizzes=_quizzes(course, ids, period),

@@ -63,4 +63,9 @@ def quotes(cohort_ids: list[int], catalogue: Catalogue, period: Period) -> list[
     ordered = sorted(found, key=lambda item: (item[0], item[1], str(item[2].html)))
     # The same words twice (two people wrote alike, or one answered two prompts alike) once.
     seen: set[str] = set()
-    return [q for *_, q in ordered if not (str(q.html) in seen or seen.add(str(q.html)))]
+    unique = []
+    for *_, quote in ordered:
+        if str(quote.html) not in seen:
+            seen.add(str(quote.html))
+            unique.append(quote)
+    return unique

@@ -128,25 +128,26 @@ def combine(parts: list[Participation]) -> Participation:
             was = places.get(row.code)
             places[row.code] = replace(row, learners=row.learners + (was.learners if was else 0))
     quizzes = []
-    for i, row in enumerate(parts[0].quizzes):
+    for i, first in enumerate(parts[0].quizzes):
         rows = [p.quizzes[i] for p in parts]
         tried = sum(r.attempted for r in rows)
-        weighted = sum(r.attempted * (r.mean_best_percent or 0) for r in rows)
+        best = sum(r.best_total for r in rows)
         quizzes.append(
             QuizRow(
-                row.title,
-                row.lesson,
+                first.title,
+                first.lesson,
                 tried,
                 sum(r.passed for r in rows),
-                round(weighted / tried) if tried else None,
-                row.has_pass_mark,
+                round(100 * best / tried) if tried else None,
+                first.has_pass_mark,
+                best,
             )
         )
     funnel = _merge_funnel([p.funnel for p in parts], n)
     completed = sum(p.lessons_completed for p in parts)
     possible = sum(p.lessons_possible for p in parts)
     present = sum(p.present for p in parts)
-    marks_possible = sum(p.learners * p.sessions_held for p in parts)
+    seats = sum(p.attendance_places for p in parts)
     return Participation(
         learners=n,
         by_sector=_merge_counts([p.by_sector for p in parts], n),
@@ -162,7 +163,8 @@ def combine(parts: list[Participation]) -> Participation:
         present=present,
         apologies=sum(p.apologies for p in parts),
         absent=sum(p.absent for p in parts),
-        attendance_percent=percent(present, marks_possible),
+        attendance_places=seats,
+        attendance_percent=percent(present, seats),
         sessions=[],
         quizzes=quizzes,
     )

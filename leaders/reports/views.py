@@ -50,6 +50,12 @@ def _period(form: ReportForm) -> Period:
     return Period(form.start.data, form.end.data) if not form.errors else Period()
 
 
+def _with_query(url: str) -> str:
+    """The same choices for the download (the date boxes repeat their names, so the whole query)."""
+    query = request.query_string.decode()
+    return f"{url}?{query}" if query else url
+
+
 def _html(template: str, report: Report, **context) -> str:
     return render_template(
         template, r=report, network_width=WIDTH, network_height=HEIGHT, **context
@@ -95,7 +101,7 @@ def cohort(cohort_id: int) -> str:
         form=form,
         has_errors=bool(form.errors),
         compared=compared,
-        pdf_url=url_for("reports.cohort_pdf", cohort_id=cohort_id, **request.args),
+        pdf_url=_with_query(url_for("reports.cohort_pdf", cohort_id=cohort_id)),
     )
 
 
@@ -134,7 +140,7 @@ def course(course_key: str) -> str:
         has_errors=bool(form.errors),
         network_width=WIDTH,
         network_height=HEIGHT,
-        pdf_url=url_for("reports.course_pdf", course_key=course_key, **request.args),
+        pdf_url=_with_query(url_for("reports.course_pdf", course_key=course_key)),
     )
 
 

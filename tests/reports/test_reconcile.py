@@ -105,7 +105,8 @@ def test_the_network_change_against_a_hand_count(known):
     assert change.after.cross_organisation_share == pytest.approx(4 / 5)
     # At baseline only c1 and t1 had a tie outside their organisation; at the end everyone does.
     assert change.isolates_connected == 5
-    assert len(change.before.isolates) == 5 and change.after.isolates == ()
+    assert len(change.before.isolates) == 5
+    assert change.after.isolates == ()
     # The two diagrams put everyone in the same place.
     before, after = change.diagrams
     assert [(n.id, n.x, n.y) for n in before.nodes] == [(n.id, n.x, n.y) for n in after.nodes]
@@ -158,3 +159,16 @@ def test_the_page_shows_the_figures(known, client):
     assert "E-I index by sector (−1 all within, +1 all between) +0.00 +0.60" in page
     for name in ("Learner C1", "Learner P2", "Learner X"):
         assert name not in page
+
+
+def test_the_course_report_adds_its_cohorts_up(known):
+    accesses = [CohortAccess(c, None, True) for c in (known.cohort, known.other)]
+    f = build(accesses, get_catalogue()).figures
+    assert f.learners == 8  # seven here, the outsider in the other cohort
+    assert f.lessons_completed == 16 + 1
+    assert f.lessons_possible == 8 * LESSONS
+    assert f.attendance_places == 7 * 2  # the other cohort held no sessions
+    assert f.attendance_percent == 36
+    assert [(c.label, c.count) for c in f.funnel] == [("First steps", 4), ("Going further", 2)]
+    assert {c.label: c.count for c in f.by_organisation}["Barnsley Council"] == 4
+    assert [p.learners for p in f.places] == [4, 2]
