@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from leaders.oversight.emails import bp as emails_bp
     from leaders.oversight.views import bp as oversight_bp
     from leaders.privacy.views import bp as privacy_bp
+    from leaders.reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(bulk_bp)
+    app.register_blueprint(reports_bp)
     register_error_handlers(app)
 
 

@@ -94,6 +94,9 @@ class Action(StrEnum):
     RECOVERY_CODES_MADE = "recovery-codes-made"
     SESSIONS_ENDED = "sessions-ended"
     PASSWORD_CHANGED = "password-changed"  # noqa: S105  # an action's name, not a password
+    # Reports
+    QUOTE_CONSENT_WITHDRAWN = "quote-consent-withdrawn"
+    REPORT_DOWNLOADED = "report-downloaded"
 
     @property
     def label(self) -> str:
@@ -157,6 +160,8 @@ LABELS: dict[Action, str] = {
     Action.RECOVERY_CODES_MADE: "Made new recovery codes",
     Action.SESSIONS_ENDED: "Ended signed-in sessions",
     Action.PASSWORD_CHANGED: "Changed their password",
+    Action.QUOTE_CONSENT_WITHDRAWN: "Withdrew consent to quote a reflection",
+    Action.REPORT_DOWNLOADED: "Downloaded an impact report",
 }
 
 

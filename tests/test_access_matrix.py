@@ -68,6 +68,9 @@ NOT_IN_COHORT = rule(anonymous="login", rest=403, manager=404, admin=404)
 #: Something in cohort B asked for through cohort A: it is not there (for those who may see A).
 NOT_IN_B = rule(anonymous="login", rest=403, facilitator=404, manager=404, admin=404)
 SESSION_PEOPLE = rule(anonymous="login", rest=404, learner="ok", facilitator="ok", manager="ok")
+COHORT_REPORT = rule(
+    anonymous="login", learner=403, other_learner=403, facilitator=403, other_manager=403
+)
 ANN_DETAIL = rule(
     anonymous="login", learner=403, other_learner=403, other_manager=403, other_org_lead=404
 )
@@ -324,6 +327,13 @@ ROUTES = [
     ("auth.edit_identity_provider", "POST", "/admin/identity-providers/{provider}", ADMIN_ONLY),
     ("auth.end_user_sessions", "GET", "/admin/users/{ben}/sessions/end", ADMIN_ONLY),
     ("auth.end_user_sessions", "POST", "/admin/users/{ben}/sessions/end", ADMIN_ONLY),
+    # The impact report: managers and admins; organisation leads get their own staff's figures.
+    ("reports.cohort", "GET", "/cohorts/{a}/report", COHORT_REPORT),
+    ("reports.cohort_pdf", "GET", "/cohorts/{a}/report.pdf", COHORT_REPORT),
+    ("reports.course", "GET", "/reports/courses/sample-course", GLOBAL_MANAGERS),
+    ("reports.course_pdf", "GET", "/reports/courses/sample-course.pdf", GLOBAL_MANAGERS),
+    # Anyone withdraws consent to quote their own reflection (someone else's: nothing changes).
+    ("learning.withdraw_quote", "POST", "/journal/1/quote-consent", SIGNED_IN),
     # Last: signing out ends the session the rest of the walk uses.
     ("auth.sign_out", "POST", "/sign-out", SIGNED_IN),
 ]

@@ -424,3 +424,31 @@ def test_lesson_buttons(render, template, name, context, params):
         f'{{% from "{BUTTON}" import govukButton %}}{{{{ govukButton(params) }}}}', params=params
     )
     _same(hand, macro)
+
+
+@pytest.mark.parametrize("ticked", [False, True])
+def test_quote_checkbox(render, ticked):
+    from leaders.learning.forms import QUOTE_HINT, QUOTE_LABEL
+
+    field = "app-p1"
+    draft = SimpleNamespace(quote_consent=ticked)
+    hand = render(
+        _learning("_reflection.html", "quote_checkbox"),
+        field=field,
+        draft=draft,
+        quote_label=QUOTE_LABEL,
+        quote_hint=QUOTE_HINT,
+    )
+    macro = render(
+        f'{{% from "{CHECKBOXES}" import govukCheckboxes %}}{{{{ govukCheckboxes(params) }}}}',
+        params={
+            "idPrefix": f"{field}-quote_consent",
+            "name": f"{field}-quote_consent",
+            "classes": "govuk-checkboxes--small",
+            "items": [
+                {"value": "y", "text": QUOTE_LABEL, "hint": {"text": QUOTE_HINT}, "checked": ticked}
+            ],
+        },
+    )
+    assert hand.count(" checked") == (1 if ticked else 0)
+    _same(hand, macro)

@@ -5,7 +5,7 @@ The declared order, bottom to top (issue 12; README "Layers"):
  0 plumbing: the modules at the top of leaders/ (extensions, db_types, … navigation) and the outbox
    package. They may import each other, and from the feature packages only auth's models and rules.
  1 auth   2 places   3 organisations   4 catalogue   5 cohorts   6 learning   7 network
- 8 oversight   9 credentials   10 privacy   11 admin
+ 8 oversight   9 reports   10 credentials   11 privacy   12 admin
 top wiring: main, demo, demo_programme, cli, models, wsgi and leaders/__init__.py (may import anything).
 
 A package may import only packages below it (each layer holds one package, or the plumbing or
@@ -59,6 +59,7 @@ FEATURES = [
     "learning",
     "network",
     "oversight",
+    "reports",
     "credentials",
     "privacy",
     "admin",

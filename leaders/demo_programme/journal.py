@@ -30,6 +30,9 @@ def reflect(rng, user, lesson, when, cohort_id) -> None:
                     body=text,
                     body_html=render_reflection(text),
                     visibility=rng.choice(["private", "private", "facilitators", "cohort"]),
+                    # A few agree to be quoted in the impact report (chosen without the rng, so the
+                    # rest of the demo stays as it was).
+                    quote_consent=(user.id + len(prompt.key)) % 6 == 0,
                     created_at=when,
                     updated_at=when,
                 )

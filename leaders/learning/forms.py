@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -13,6 +13,12 @@ from leaders.forms import Form
 from leaders.learning.journal import MAX_LENGTH
 from leaders.learning.models import VISIBILITY_LABELS, Visibility
 from leaders.widgets import GovRadioInput, GovSubmitInput, GovTextArea
+
+QUOTE_LABEL = "It may be quoted anonymously in programme reports"
+QUOTE_HINT = (
+    "Reports for the programme's board and funders may quote it, without your name or organisation. "
+    "You can withdraw this at any time from your journal; later reports will leave it out."
+)
 
 
 def reflection_prefix(prompt_id: str) -> str:
@@ -40,6 +46,8 @@ class ReflectionForm(Form):
         default=Visibility.PRIVATE.value,
         validators=[DataRequired("Choose who can read your reflection")],
     )
+    #: "May be quoted anonymously in programme reports" (leaders/reports): off unless ticked.
+    quote_consent = BooleanField(QUOTE_LABEL, description=QUOTE_HINT)
     submit = SubmitField("Save reflection", widget=GovSubmitInput())
 
 
@@ -54,10 +62,13 @@ class ReflectionDraft:
     visibility: str = Visibility.PRIVATE.value
     body_error: str = ""
     visibility_error: str = ""
+    quote_consent: bool = False
 
     @classmethod
     def of(cls, entry: Any) -> ReflectionDraft:
-        return cls() if entry is None else cls(entry.body, entry.visibility)
+        if entry is None:
+            return cls()
+        return cls(entry.body, entry.visibility, quote_consent=bool(entry.quote_consent))
 
     @classmethod
     def of_form(cls, form: ReflectionForm) -> ReflectionDraft:
@@ -66,9 +77,14 @@ class ReflectionDraft:
             form.visibility.data or "",
             form.body.errors[0] if form.body.errors else "",
             form.visibility.errors[0] if form.visibility.errors else "",
+            bool(form.quote_consent.data),
         )
 
 
 #: (value, label, hint) for each choice on the lesson page.
 VISIBILITY_CHOICES = tuple((v.value, VISIBILITY_LABELS[v], v.hint) for v in Visibility)
 BODY_HINT = ReflectionForm.body.kwargs["description"]
+
+
+class WithdrawQuoteForm(Form):
+    """The journal page's "Stop quoting this" button: nothing but the CSRF token."""

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leaders.db_types import UTCDateTime
@@ -132,5 +141,8 @@ class JournalEntry(Model):
     #: ``body`` rendered and sanitised with nh3 when saved.
     body_html: Mapped[str] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(20), default=Visibility.PRIVATE.value)
+    #: The author agreed it "may be quoted anonymously in programme reports" (leaders/reports):
+    #: without their name or organisation. Off unless they tick it; they can withdraw it any time.
+    quote_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -24,6 +24,7 @@ def _journal(user_id: int) -> list[dict]:
             JournalEntry.prompt_key,
             JournalEntry.body,
             JournalEntry.visibility,
+            JournalEntry.quote_consent,
             JournalEntry.cohort_id,
             Cohort.name.label("cohort"),
             JournalEntry.created_at,

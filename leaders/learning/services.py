@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 
+from leaders import audit
+from leaders.audit import Action
 from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Quiz
-from leaders.extensions import db
+from leaders.extensions import db, rowcount
 from leaders.learning import completion
 from leaders.learning.journal import render_reflection
 from leaders.learning.models import JournalEntry, LessonProgress, Visibility
@@ -85,6 +87,7 @@ _entries_query = select(
     JournalEntry.prompt_key,
     JournalEntry.body,
     JournalEntry.visibility,
+    JournalEntry.quote_consent,
     JournalEntry.cohort_id,
     JournalEntry.updated_at,
 ).where(
@@ -161,8 +164,16 @@ def complete_lesson(user_id: int, lesson: Lesson) -> None:
 
 
 @transactional
-def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibility) -> int | None:
+def save_reflection(
+    user_id: int,
+    prompt_key: str,
+    body: str,
+    visibility: Visibility,
+    quote_consent: bool = False,
+) -> int | None:
     """Create or replace the learner's entry for a prompt (an upsert); returns the entry's cohort.
+
+    `quote_consent` is the author's answer each time they save: unticking it withdraws consent.
 
     A new entry belongs to the learner's current cohort on the course; editing it later keeps the
     cohort it was first written in, so re-enrolling elsewhere never shows it to new people.
@@ -175,6 +186,7 @@ def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibi
         body=body,
         body_html=render_reflection(body),
         visibility=visibility.value,
+        quote_consent=quote_consent,
         created_at=now,
         updated_at=now,
     )
@@ -185,7 +197,29 @@ def save_reflection(user_id: int, prompt_key: str, body: str, visibility: Visibi
             "body": stmt.excluded.body,
             "body_html": stmt.excluded.body_html,
             "visibility": stmt.excluded.visibility,
+            "quote_consent": stmt.excluded.quote_consent,
             "updated_at": stmt.excluded.updated_at,
         },
     ).returning(JournalEntry.cohort_id)
     return db.session.execute(stmt).scalar()
+
+
+@transactional
+def withdraw_quote_consent(user_id: int, entry_id: int) -> bool:
+    """The author takes back "may be quoted": later reports leave the entry out. False if the
+    entry is not theirs or was not marked (nothing changes)."""
+    done = db.session.execute(
+        update(JournalEntry)
+        .where(
+            JournalEntry.id == entry_id,
+            JournalEntry.user_id == user_id,
+            JournalEntry.quote_consent.is_(True),
+        )
+        .values(quote_consent=False)
+    )
+    if not rowcount(done):
+        return False
+    audit.record(
+        Action.QUOTE_CONSENT_WITHDRAWN, actor=user_id, subject=user_id, detail=f"entry {entry_id}"
+    )
+    return True

@@ -29,9 +29,12 @@ from leaders.downloads import send_download
 from leaders.learning import overview, reflections, services
 from leaders.learning.forms import (
     BODY_HINT,
+    QUOTE_HINT,
+    QUOTE_LABEL,
     VISIBILITY_CHOICES,
     ReflectionDraft,
     ReflectionForm,
+    WithdrawQuoteForm,
     reflection_prefix,
 )
 from leaders.learning.models import Visibility
@@ -62,7 +65,10 @@ def blank_quiz_questions(quiz: Quiz) -> Markup:
 def _register_values(state: BlueprintSetupState) -> None:
     # Values, not functions, so not through add_app_template_global (which takes a callable).
     state.app.jinja_env.globals.update(
-        visibility_choices=VISIBILITY_CHOICES, reflection_hint=BODY_HINT
+        visibility_choices=VISIBILITY_CHOICES,
+        reflection_hint=BODY_HINT,
+        quote_label=QUOTE_LABEL,
+        quote_hint=QUOTE_HINT,
     )
 
 
@@ -326,7 +332,9 @@ def reflect(
         return _render_lesson(lesson, 200, form=form, **{f"reflection_{prompt.id}": draft})
     _require_open(lesson)
     visibility = Visibility(form.visibility.data)
-    cohort_id = services.save_reflection(current_user.id, prompt.key, form.body.data, visibility)
+    cohort_id = services.save_reflection(
+        current_user.id, prompt.key, form.body.data, visibility, bool(form.quote_consent.data)
+    )
     readers = reflections.readers_after_saving(current_user.id, visibility, cohort_id)
     flash(f"Your reflection is saved. {readers}", "success")
     return redirect(f"{lesson.url}#app-prompt-{prompt.id}")
@@ -337,6 +345,19 @@ def reflect(
 def journal() -> str:
     sections = overview.journal(current_user.id, get_catalogue())
     return render_template("learning/journal.html", sections=sections)
+
+
+@bp.route("/journal/<int:entry_id>/quote-consent", methods=["POST"])
+@signed_in
+def withdraw_quote(entry_id: int) -> Response:
+    """The author withdraws "may be quoted anonymously": later reports leave the entry out."""
+    if not WithdrawQuoteForm().validate_on_submit():
+        abort(400)
+    if services.withdraw_quote_consent(current_user.id, entry_id):
+        flash("Reports will no longer quote that reflection.", "success")
+    else:
+        flash("That reflection was not marked to be quoted, so nothing changed.", "info")
+    return redirect(url_for("learning.journal") + f"#entry-{entry_id}")
 
 
 @bp.route("/journal/shared")

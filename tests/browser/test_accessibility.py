@@ -337,9 +337,20 @@ CASES = [
         _submit(cohort("/copy"), "Continue"),
         "There is a problem",
     ),
+    Case("manager", "impact report", go(cohort("/report")), "How the network changed"),
+    Case(
+        "manager",
+        "impact report, bad period",
+        go(cohort("/report?start=31&start=2&start=2026")),
+        "must be a real date",
+    ),
+    Case(
+        "manager", "impact report, course", go("/reports/courses/leading-your-place"), "The cohorts"
+    ),
     # The organisation lead (Barnsley): their own staff only.
     Case("lead", "dashboard, organisation lead", go(cohort()), "organisation lead"),
     Case("lead", "network, organisation lead", go(cohort("/network")), "Network"),
+    Case("lead", "impact report, organisation lead", go(cohort("/report")), "own staff"),
     # The admin.
     Case("admin", "organisations", go("/admin/organisations"), "Add an organisation"),
     Case("admin", "organisations, no match", go("/admin/organisations?q=zzzz"), "No organisations"),
