@@ -301,7 +301,7 @@ def end_user_sessions(user_id: int) -> Response | tuple[str, int]:
             detail=f"by an admin: {len(live)} sessions",
         )
         flash(f"{user.name} is signed out everywhere.", "success")
-        return redirect(url_for("auth.end_user_sessions", user_id=user.id))
+        return redirect(url_for("admin.user", user_id=user.id))
     return confirm.page(
         confirm.Confirmation(
             heading=f"Sign {user.name} out everywhere?",
@@ -315,6 +315,6 @@ def end_user_sessions(user_id: int) -> Response | tuple[str, int]:
             ],
             warning="Anything they have not saved will be lost.",
             button="Sign them out everywhere",
-            cancel_url=url_for("main.home"),
+            cancel_url=url_for("admin.user", user_id=user.id),
         )
     )
