@@ -70,7 +70,7 @@ format: install-dev
 	$(BIN)/ruff format .
 
 bench: install-dev
-	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) instance .pytest_cache .ruff_cache

@@ -62,6 +62,10 @@ from locust import HttpUser, between, events
 from locust.env import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _production as production  # noqa: E402  (bench/_production.py)
+
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 COURSE = "leading-your-place"
 PASSWORD = "load-harbour-lantern-copper"
@@ -632,6 +636,7 @@ def main() -> None:
     dbname = f"leaders_load_{os.getpid()}"
     tmp = tempfile.mkdtemp(prefix="leaders-load-")
     server_env = os.environ | {
+        **production.settings(),
         "LEADERS_CONFIG": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{dbname}",

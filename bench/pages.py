@@ -32,6 +32,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import _production as production  # noqa: E402  (bench/_production.py)
+
 LESSON = "/courses/leading-your-place/skills-and-aspiration/keeping-young-people-in-the-place"
 EMAIL, PASSWORD = "bench@example.org", "bench-harbour-lantern-copper"
 
@@ -154,6 +156,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         env = os.environ | {
+            **production.settings(),
             "LEADERS_CONFIG": "production",
             "SECRET_KEY": secrets.token_hex(32),
             "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite",
