@@ -214,7 +214,7 @@ def test_the_check_names_the_file_and_the_upward_import(tmp_path, monkeypatch) -
             "above cohorts (layer 5)",
             "leaders/learning/sets.py:1 imports leaders.network.models: network (layer 7) is above "
             "learning (layer 6)",
-            "leaders/network/models.py:1 imports leaders.privacy: privacy (layer 10) is above network "
+            "leaders/network/models.py:1 imports leaders.privacy: privacy (layer 11) is above network "
             "(layer 7)",
             "leaders/stray.py: not in the declared layer order (add it to tests/test_layers.py)",
         ]

@@ -14,9 +14,13 @@ import sys
 HEAVY = ["networkx", "igraph", "openpyxl", "numpy", "scipy", "PIL", "weasyprint"]
 
 SCRIPT = f"""
-import json, sys
+import json, sys, tempfile
 from leaders import create_app
-app = create_app("test")
+from leaders.extensions import db
+url = "sqlite:///" + tempfile.mkdtemp() + "/memory.sqlite"
+app = create_app("test", {{"SQLALCHEMY_DATABASE_URI": url}})
+with app.app_context():
+    db.create_all()
 client = app.test_client()
 for path in ("/", "/sign-in", "/healthz", "/accessibility"):
     assert client.get(path).status_code == 200, path

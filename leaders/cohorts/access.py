@@ -48,6 +48,11 @@ class CohortAccess:
         return self.role == CohortRole.FACILITATOR
 
     @property
+    def is_organisation_lead(self) -> bool:
+        """An organisation lead: they see their own organisation's staff only."""
+        return self.role == CohortRole.ORGANISATION_LEAD and not self.is_admin
+
+    @property
     def sees_everyone(self) -> bool:
         return self.role != CohortRole.ORGANISATION_LEAD or self.is_admin
 

@@ -74,8 +74,9 @@ def _count(count_queries, app, client, path):
         ("/courses/sample-course/first-steps", "/courses/big-course/module-4", 3),
         # user, courses, schedule, progress, recent attempts, recent journal entries, cohorts supported
         # and two for the learner's programme: their next session, their learning set (a few more
-        # when they have them: the session's cohort, the set's members, facilitators, next meeting).
-        ("/home", "/home", 9),
+        # when they have them: the session's cohort, the set's members, facilitators, next meeting),
+        # and their certificates.
+        ("/home", "/home", 10),
         ("/journal", "/journal", 2),
     ],
 )
