@@ -3,7 +3,8 @@
 **Compression** (Flask-Compress): HTML, CSV, JSON, calendar, CSS, JavaScript and SVG responses of
 1 KB or more are sent with Brotli to clients that accept it and gzip to the others (the 1,000-learner
 dashboard goes from about 1.7 MB to well under 100 KB: `bench/dashboard.py` prints `wire_kb_1000`).
-Downloads marked `Content-Encoding` already, and anything under 1 KB, are left alone.
+Downloads marked `Content-Encoding` already, anything under 1 KB, and streamed responses (static
+files, read from disk as they are sent) are left alone.
 
 A note on BREACH: compressed pages that carry a secret (the CSRF token) and reflect what a request
 typed can, in theory, leak the secret to an attacker who can both watch the traffic and make the
@@ -54,6 +55,10 @@ def init_app(app: Flask) -> None:
         "COMPRESS_BR_LEVEL", 4
     )  # Brotli's fast levels beat gzip -6 in size and time
     app.config.setdefault("COMPRESS_LEVEL", 6)
+    # Streamed responses (static files, sent from disk) go as they are: Flask-Compress's stream
+    # wrapper leaves the file open. They are cached for a year (below); a proxy in front of the app
+    # may compress them once.
+    app.config.setdefault("COMPRESS_STREAMS", False)
     compress.init_app(app)
 
     hashes: dict[str, str | None] = {}

@@ -19,16 +19,8 @@ __all__ = ["prepared"]  # the accessibility test's data, built for this module t
 
 WIDTH = 320
 
-#: Pages whose tables other branches are putting in scrolling regions right now (People, the
-#: import check, Sessions): expected to fail here until those are merged; strict, so that a pass
-#: says the mark is to be removed.
-IN_OTHER_BRANCHES = {"people", "import with errors", "sessions"}
-
 
 def _case(case: Case):
-    if case.name in IN_OTHER_BRANCHES:
-        reason = "its table is put in a scrolling region in another branch"
-        return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=reason))
     return case
 
 
@@ -66,7 +58,7 @@ WIDE = """(width) => {
 def narrow_pages(browser, prepared: World):
     """A 320 px wide page per role, signed in once."""
     made = {}
-    for role in ("learner", "manager", "lead", "admin", "public"):
+    for role in ("learner", "manager", "lead", "admin", "facilitator", "public"):
         context = new_context(browser, prepared, viewport={"width": WIDTH, "height": 640})
         page = context.new_page()
         if role != "public":

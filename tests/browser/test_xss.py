@@ -170,7 +170,7 @@ IMPORTED = [
 def _upload(guard: Guard, cohort_id: int, data: bytes, filename: str = "people.csv") -> None:
     page = guard.page
     page.goto(f"/cohorts/{cohort_id}/people/import")
-    page.get_by_label("Upload a CSV file").set_input_files(
+    page.get_by_label("Upload a CSV or Excel file").set_input_files(
         {"name": filename, "mimeType": "text/csv", "buffer": data}
     )
     page.get_by_role("button", name="Check the file").click()
