@@ -209,7 +209,7 @@ def test_manager_imports_people_reads_the_dashboard_and_network_and_downloads_ex
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("The file has 1 problem. Nothing has been imported.")
     expect(summary).to_be_focused()
-    problems = page.locator("#problems + table tbody tr")
+    problems = page.locator("#problems + .app-table-scroll table tbody tr")
     expect(problems).to_have_count(1)
     expect(problems.first.locator("td").nth(0)).to_have_text("2")
     expect(problems.first.locator("td").nth(1)).to_have_text("email")
