@@ -117,13 +117,21 @@ class ModuleDates:
         module open from the start) has as long as everyone else: the due date moves by the days
         they joined late.
         """
+        joined_on = uk_today(as_utc(joined_at)) if joined_at is not None else None
+        return self.for_member_on(cohort_starts_on, joined_on, offset_days)
+
+    def for_member_on(
+        self, cohort_starts_on: date, joined_on: date | None, offset_days: int | None
+    ) -> ModuleDates:
+        """`for_member` with the day they joined (UK) worked out already: a page that asks for
+        every module of every learner (the dashboard) works it out once per learner."""
         if self.due_on is None:
             return self
         if offset_days is not None:
             return ModuleDates(self.opens_on, self.due_on + timedelta(days=offset_days))
-        if joined_at is None:
+        if joined_on is None:
             return self
-        late = (uk_today(as_utc(joined_at)) - (self.opens_on or cohort_starts_on)).days
+        late = (joined_on - (self.opens_on or cohort_starts_on)).days
         return ModuleDates(self.opens_on, self.due_on + timedelta(days=late)) if late > 0 else self
 
 

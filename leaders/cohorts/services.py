@@ -230,7 +230,7 @@ def people(
             joined_at,
             due_offset_days,
             active,
-        ) in db.session.execute(query)
+        ) in db.session.execute(query).all()
     ]
 
 

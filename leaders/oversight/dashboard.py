@@ -205,7 +205,8 @@ def _completions(
         .group_by(LessonProgress.user_id, module_index)
     )
     # An organisation lead's view is narrowed once, by `people`; build() keeps only those rows.
-    return [row for row in db.session.connection().execute(query) if row[1] is not None]
+    rows = db.session.connection().execute(query).all()  # one fetchall, not a fetch per row
+    return [row for row in rows if row[1] is not None]
 
 
 def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Counter]]:
@@ -253,26 +254,40 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
     grace = sign_in_grace()
 
     total_lessons = sum(c.lessons for c in columns)
+    open_now = [column.is_open(today) for column in columns]
+    starts_on = access.cohort.starts_on
+    # Whether each module is overdue depends only on the day someone joined and their offset:
+    # worked out once for each such pair, not for every learner and module.
+    overdue_by: dict[tuple[date | None, int | None], list[bool]] = {}
     rows: list[LearnerRow] = []
+    completed_by_module = [0] * len(columns)
     for person in learners:
+        joined_on = uk_today(as_utc(person.joined_at)) if person.joined_at else None
+        key = (joined_on, person.due_offset_days)
+        late = overdue_by.get(key)
+        if late is None:
+            late = overdue_by[key] = [
+                _before(c.dates.for_member_on(starts_on, joined_on, key[1]).due_on, today)
+                for c in columns
+            ]
         cells = []
-        for column, n in zip(columns, done[person.user_id], strict=True):
+        lessons_done = 0
+        for i, (column, n) in enumerate(zip(columns, done[person.user_id], strict=True)):
+            lessons_done += min(n, column.lessons)
             if n >= column.lessons:
                 status = "completed"
-            elif not column.is_open(today):
+                completed_by_module[i] += 1
+            elif not open_now[i]:
                 status = "not-open"
             else:
                 status = "in-progress" if n else "not-started"
-            due_on = column.dates.for_member(
-                access.cohort.starts_on, person.joined_at, person.due_offset_days
-            ).due_on
-            overdue = status in ("in-progress", "not-started") and bool(due_on and due_on < today)
+            overdue = late[i] and status in ("in-progress", "not-started")
             cells.append(Cell(n, column.lessons, status, overdue))
         marks = attendance.get(person.user_id, Counter())
         row = LearnerRow(
             person,
             cells,
-            sum(min(c.done, c.total) for c in cells),
+            lessons_done,
             total_lessons,
             attended=marks[AttendanceStatus.PRESENT.value],
             missed=marks[AttendanceStatus.ABSENT.value],
@@ -286,14 +301,8 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
 
     count = len(rows)
     funnel = [
-        Count(
-            column.module.title,
-            sum(1 for r in rows if r.cells[i].status == "completed"),
-            round(100 * sum(1 for r in rows if r.cells[i].status == "completed") / count)
-            if count
-            else 0,
-        )
-        for i, column in enumerate(columns)
+        Count(column.module.title, done_n, round(100 * done_n / count) if count else 0)
+        for column, done_n in zip(columns, completed_by_module, strict=True)
     ]
     return Dashboard(
         access,
@@ -309,6 +318,10 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
         grace.days,
         len(members) - len(learners),
     )
+
+
+def _before(due_on: date | None, today: date) -> bool:
+    return bool(due_on and due_on < today)
 
 
 def _risks(row: LearnerRow, now: datetime, grace: timedelta) -> list[tuple[str, str]]:
