@@ -210,14 +210,6 @@ def decide(cohort_id: int, user_id: int) -> Response | str | tuple[str, int]:
     )
 
 
-@bp.app_template_global("my_credentials")
-def my_credentials() -> list[Credential]:
-    """The signed-in learner's certificates, for templates/credentials/_home.html."""
-    if not current_user.is_authenticated:
-        return []
-    return services.of_learner(current_user.id)
-
-
 _LIST_SORTS = {
     "issued": lambda item: item[0].issued_at,
     "name": lambda item: item[0].recipient_name,

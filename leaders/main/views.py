@@ -14,6 +14,7 @@ from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import my_programme
 from leaders.cohorts.access import course_access, courses_for
 from leaders.cohorts.services import visible_cohorts
+from leaders.credentials import services as credentials
 from leaders.extensions import db
 from leaders.learning import overview
 from leaders.main.due import due_next
@@ -61,6 +62,7 @@ def home() -> str:
         next_session=my_programme.next_session(current_user.id),
         my_set=my_programme.my_set(current_user.id),
         due=due_next(page.courses, accesses, uk_today()),
+        my_credentials=credentials.of_learner(current_user.id),
         # A session from before this key existed was, by then, not the first.
         returning=session.get(RETURNING, True),
     )

@@ -13,6 +13,7 @@ from leaders import confirm
 from leaders.audit import Action
 from leaders.auth.models import Role
 from leaders.auth.rules import public, roles, signed_in
+from leaders.credentials import services as credentials
 from leaders.downloads import send_download
 from leaders.filters import govuk_date
 from leaders.privacy import audit_log, services
@@ -30,7 +31,9 @@ def notice() -> str:
 @signed_in
 def account() -> str:
     return render_template(
-        "privacy/account.html", request=services.erasure_request(current_user.id)
+        "privacy/account.html",
+        request=services.erasure_request(current_user.id),
+        my_credentials=credentials.of_learner(current_user.id),
     )
 
 
