@@ -41,7 +41,22 @@ class RequestResetForm(Form):
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class NewPasswordForm(Form):
+class PasswordRules(Form):
+    """A form with a new `password`: it must pass the password rules, judged against the
+    person's own email and name (given when the form is made)."""
+
+    def __init__(self, *args, email: str = "", name: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._email = email
+        self._name = name
+
+    def validate_password(self, field: PasswordField) -> None:
+        problem = password_problem(field.data or "", email=self._email, name=self._name)
+        if problem:
+            raise ValidationError(problem)
+
+
+class NewPasswordForm(PasswordRules):
     password = PasswordField(
         "New password",
         widget=GovPasswordInput(),
@@ -58,13 +73,3 @@ class NewPasswordForm(Form):
         ],
     )
     submit = SubmitField("Save password", widget=GovSubmitInput())
-
-    def __init__(self, *args, email: str = "", name: str = "", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._email = email
-        self._name = name
-
-    def validate_password(self, field: PasswordField) -> None:
-        problem = password_problem(field.data or "", email=self._email, name=self._name)
-        if problem:
-            raise ValidationError(problem)

@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from leaders.auth.forms import EMAIL_FORMAT, EMAIL_LENGTH, PASSWORD_LENGTH
-from leaders.auth.passwords import password_problem
+from leaders.auth.forms import EMAIL_FORMAT, EMAIL_LENGTH, PASSWORD_LENGTH, PasswordRules
 from leaders.forms import Form
 from leaders.widgets import (
     GovCheckboxInput,
@@ -54,7 +53,7 @@ class SetUpCodeForm(CodeForm):
     submit = SubmitField("Turn on two-factor authentication", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(Form):
+class ChangePasswordForm(PasswordRules):
     current = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
@@ -75,16 +74,6 @@ class ChangePasswordForm(Form):
         ],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
-
-    def __init__(self, *args, email: str = "", name: str = "", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._email = email
-        self._name = name
-
-    def validate_password(self, field: PasswordField) -> None:
-        problem = password_problem(field.data or "", email=self._email, name=self._name)
-        if problem:
-            raise ValidationError(problem)
 
 
 def _words(value: str | None) -> list[str]:
