@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property, lru_cache
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 
 from leaders.catalogue.model import Catalogue, Course, Module
 from leaders.cohorts.access import CohortAccess, ModuleDates
@@ -70,9 +71,10 @@ class Cell:
     status: str  # completed | in-progress | not-started | not-open
     overdue: bool
 
-    @property
+    @cached_property
     def html(self) -> Markup:
-        """The matrix cell: fixed words and numbers only, so it is built once, unescaped."""
+        """The matrix cell: fixed words and numbers only, so it is built once, unescaped (and once
+        per distinct cell: `build` shares cells between learners)."""
         overdue = " app-status--overdue" if self.overdue else ""
         return Markup(  # noqa: S704 (no user input)
             f'<td class="govuk-table__cell app-status app-status--{self.status}{overdue}">{self.text}</td>'
@@ -179,34 +181,43 @@ def _completions(
 ) -> list[tuple[int, int, int]]:
     """(learner, module index, lessons completed), aggregated in the database (one query).
 
-    Progress rows hold lesson keys; a CASE over the catalogue's keys (and old aliases) maps each to
+    Progress rows hold lesson keys; a CASE over each module's keys (and old aliases) maps each to
     its module, so a thousand learners bring back a few thousand counts, not every lesson row. Rows
-    for lessons no longer in the course map to nothing and are left out.
+    for lessons no longer in the course (or of another course) map to nothing and are left out.
     """
-    whens = []
-    for index, module in enumerate(course.modules):
-        for lesson in module.lessons:
-            whens += [
-                (LessonProgress.lesson_key == key, index) for key in (lesson.key, *lesson.aliases)
-            ]
-    module_index = case(*whens, else_=None)
-    query = (
+    modules = tuple(
+        tuple(key for lesson in module.lessons for key in (lesson.key, *lesson.aliases))
+        for module in course.modules
+    )
+    query = _completions_query(modules)
+    # An organisation lead's view is narrowed once, by `people`; build() keeps only those rows.
+    rows = db.session.connection().execute(query, {"cohort_id": access.cohort.id}).all()
+    return [row for row in rows if row[1] is not None]
+
+
+@lru_cache(maxsize=16)
+def _completions_query(modules: tuple[tuple[str, ...], ...]) -> Select:
+    """The statement for `_completions`, built once per course content (its lessons' keys by
+    module) rather than on every dashboard: building the CASE took longer than running it."""
+    module_index = case(
+        *[
+            (LessonProgress.lesson_key.in_(keys), index)
+            for index, keys in enumerate(modules)
+            if keys
+        ],
+        else_=None,
+    ).label("module_index")
+    return (
         select(LessonProgress.user_id, module_index, func.count())
         .join(
             CohortMember,
             (CohortMember.user_id == LessonProgress.user_id)
-            & (CohortMember.cohort_id == access.cohort.id)
+            & (CohortMember.cohort_id == bindparam("cohort_id"))
             & (CohortMember.role == CohortRole.LEARNER.value),
         )
-        .where(
-            LessonProgress.completed_at.is_not(None),
-            LessonProgress.lesson_key.startswith(f"{course.key}/"),
-        )
-        .group_by(LessonProgress.user_id, module_index)
+        .where(LessonProgress.completed_at.is_not(None))
+        .group_by(LessonProgress.user_id, "module_index")
     )
-    # An organisation lead's view is narrowed once, by `people`; build() keeps only those rows.
-    rows = db.session.connection().execute(query).all()  # one fetchall, not a fetch per row
-    return [row for row in rows if row[1] is not None]
 
 
 def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Counter]]:
@@ -257,10 +268,30 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
     open_now = [column.is_open(today) for column in columns]
     starts_on = access.cohort.starts_on
     # Whether each module is overdue depends only on the day someone joined and their offset:
-    # worked out once for each such pair, not for every learner and module.
+    # worked out once for each such pair, not for every learner and module. A cell depends only on
+    # its module, the lessons done and whether it is late, so each distinct cell is made once and
+    # shared: a thousand learners make a few hundred cells, not seven thousand.
     overdue_by: dict[tuple[date | None, int | None], list[bool]] = {}
+    made: dict[tuple[int, int, bool], Cell] = {}
+
+    def cell(index: int, n: int, late: bool) -> Cell:
+        found = made.get((index, n, late))
+        if found is None:
+            lessons = columns[index].lessons
+            if n >= lessons:
+                status = "completed"
+            elif not open_now[index]:
+                status = "not-open"
+            else:
+                status = "in-progress" if n else "not-started"
+            found = made[(index, n, late)] = Cell(
+                n, lessons, status, late and status in ("in-progress", "not-started")
+            )
+        return found
+
     rows: list[LearnerRow] = []
     completed_by_module = [0] * len(columns)
+    no_marks: Counter = Counter()
     for person in learners:
         joined_on = uk_today(as_utc(person.joined_at)) if person.joined_at else None
         key = (joined_on, person.due_offset_days)
@@ -270,20 +301,13 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
                 _before(c.dates.for_member_on(starts_on, joined_on, key[1]).due_on, today)
                 for c in columns
             ]
-        cells = []
+        cells = [cell(i, n, late[i]) for i, n in enumerate(done[person.user_id])]
         lessons_done = 0
-        for i, (column, n) in enumerate(zip(columns, done[person.user_id], strict=True)):
-            lessons_done += min(n, column.lessons)
-            if n >= column.lessons:
-                status = "completed"
+        for i, c in enumerate(cells):
+            lessons_done += min(c.done, c.total)
+            if c.status == "completed":
                 completed_by_module[i] += 1
-            elif not open_now[i]:
-                status = "not-open"
-            else:
-                status = "in-progress" if n else "not-started"
-            overdue = late[i] and status in ("in-progress", "not-started")
-            cells.append(Cell(n, column.lessons, status, overdue))
-        marks = attendance.get(person.user_id, Counter())
+        marks = attendance.get(person.user_id, no_marks)
         row = LearnerRow(
             person,
             cells,
@@ -295,8 +319,9 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
             held=held,
         )
         found = _risks(row, now, grace)
-        row.risks = [text for _kind, text in found]
-        row.risk_kinds = frozenset(kind for kind, _text in found)
+        if found:
+            row.risks = [text for _kind, text in found]
+            row.risk_kinds = frozenset(kind for kind, _text in found)
         rows.append(row)
 
     count = len(rows)
