@@ -16,7 +16,7 @@ from leaders import delivery, filters, inputs, navigation, outbox, security
 from leaders.auth import rules
 from leaders.extensions import csrf, db, limiter, login_manager, migrate
 from leaders.forms import error_summary
-from leaders.templating import register_shared_macros
+from leaders.templating import Environment, register_shared_macros
 from leaders.text import shown_in_page
 
 # The features (catalogue store, models, blueprints, commands) are imported inside the functions
@@ -31,6 +31,7 @@ def create_app(
     """Build the app. Wires extensions, blueprints, error handlers and commands; nothing else."""
     config_class = _config_class(config)
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_DIR") or None)
+    app.jinja_environment = Environment  # before app.jinja_env is first made
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)

@@ -152,6 +152,10 @@ class Person:
     active: bool = True
 
 
+#: CohortRole by its stored value: a dict look-up per member, not an Enum call.
+_ROLES = {role.value: role for role in CohortRole}
+
+
 def _organisation_columns():
     return Organisation, Place
 
@@ -204,7 +208,7 @@ def people(
             name,
             email,
             job_title,
-            CohortRole(role),
+            _ROLES[role],
             organisation,
             sector,
             place,

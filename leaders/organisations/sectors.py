@@ -48,4 +48,10 @@ def sector_label(value: str | None, missing: str = "") -> str:
     The one source of sector names: pages (the `sector_label` template global), exports and the
     network's colour key all read it.
     """
-    return Sector(value).label if value else missing
+    if not value:
+        return missing
+    # A StrEnum member is equal to (and hashes as) its value, so the stored text finds its label
+    # without making the member first (a dashboard asks a few hundred times); an unknown value
+    # still fails as Sector(value) does.
+    found = SECTOR_LABELS.get(value)  # type: ignore[call-overload]
+    return found if found is not None else Sector(value).label

@@ -220,22 +220,36 @@ def _completions_query(modules: tuple[tuple[str, ...], ...]) -> Select:
     )
 
 
-def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Counter]]:
+#: A learner's (present, absent, apologies) marks at the sessions held so far.
+Marks = tuple[int, int, int]
+NO_MARKS: Marks = (0, 0, 0)
+
+
+def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Marks]]:
+    """The sessions held so far, and each learner's marks at them, counted in the database."""
     held = db.session.scalar(
         select(func.count())
         .select_from(CohortSession)
         .where(CohortSession.cohort_id == access.cohort.id, CohortSession.starts_at <= now)
     )
+
+    def marked(status: AttendanceStatus):
+        return func.count(case((Attendance.status == status.value, 1)))
+
     rows = db.session.execute(
-        select(Attendance.user_id, Attendance.status, func.count())
+        select(
+            Attendance.user_id,
+            marked(AttendanceStatus.PRESENT),
+            marked(AttendanceStatus.ABSENT),
+            marked(AttendanceStatus.APOLOGIES),
+        )
         .join(CohortSession, CohortSession.id == Attendance.session_id)
         .where(CohortSession.cohort_id == access.cohort.id, CohortSession.starts_at <= now)
-        .group_by(Attendance.user_id, Attendance.status)
+        .group_by(Attendance.user_id)
     ).all()
-    by_user: dict[int, Counter] = {}
-    for user_id, status, n in rows:
-        by_user.setdefault(user_id, Counter())[status] = n
-    return held or 0, by_user
+    return held or 0, {
+        user_id: (present, absent, apologies) for user_id, present, absent, apologies in rows
+    }
 
 
 def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = None) -> Dashboard:
@@ -291,7 +305,6 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
 
     rows: list[LearnerRow] = []
     completed_by_module = [0] * len(columns)
-    no_marks: Counter = Counter()
     for person in learners:
         joined_on = uk_today(as_utc(person.joined_at)) if person.joined_at else None
         key = (joined_on, person.due_offset_days)
@@ -307,15 +320,15 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
             lessons_done += min(c.done, c.total)
             if c.status == "completed":
                 completed_by_module[i] += 1
-        marks = attendance.get(person.user_id, no_marks)
+        present, absent, apologies = attendance.get(person.user_id, NO_MARKS)
         row = LearnerRow(
             person,
             cells,
             lessons_done,
             total_lessons,
-            attended=marks[AttendanceStatus.PRESENT.value],
-            missed=marks[AttendanceStatus.ABSENT.value],
-            apologies=marks[AttendanceStatus.APOLOGIES.value],
+            attended=present,
+            missed=absent,
+            apologies=apologies,
             held=held,
         )
         found = _risks(row, now, grace)

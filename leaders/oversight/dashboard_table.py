@@ -93,6 +93,14 @@ class Filter:
     def chosen_label(self) -> str:
         return dict(self.options).get(self.chosen, "")
 
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        """The select's options as govukSelect takes them, "All" first."""
+        return [{"value": "", "text": "All"}] + [
+            {"value": value, "text": text, "selected": value == self.chosen}
+            for value, text in self.options
+        ]
+
 
 def _present(values: Sequence[str | None], label: Callable[[str], str] = str) -> list:
     options = sorted({(v, label(v)) for v in values if v}, key=lambda o: o[1].casefold())
