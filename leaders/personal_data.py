@@ -32,6 +32,9 @@ class Holding:
     export: Export | None
     erase: Erase | None
     kept: str | None  #: why the rows stay (anonymous) when the person is erased
+    #: What the download's file holds, in words for "Your data" ("your certificates"): the page
+    #: lists these, so what it says is in the zip is what is in it.
+    shown_as: str = ""
 
 
 _holdings: dict[str, Holding] = {}
@@ -44,12 +47,15 @@ def register(
     export: Export | None = None,
     erase: Erase | None = None,
     kept: str | None = None,
+    shown_as: str = "",
 ) -> None:
     """Declare a holding. Registering a name again replaces it (an app built twice, in tests)."""
     tables = tuple(tables)
     if tables and erase is None and not kept:
         raise ValueError(f"{name}: say how erasure treats {', '.join(tables)} (erase or kept)")
-    _holdings[name] = Holding(name, tables, export, erase, kept)
+    if export is not None and not shown_as:
+        raise ValueError(f"{name}: say in words what the download's file holds (shown_as)")
+    _holdings[name] = Holding(name, tables, export, erase, kept, shown_as)
 
 
 def holdings() -> tuple[Holding, ...]:
@@ -67,6 +73,11 @@ def erase(user_id: int) -> None:
     for holding in _holdings.values():
         if holding.erase is not None:
             holding.erase(user_id)
+
+
+def download_contents() -> list[str]:
+    """What the download holds, in words, in the order of its files ("Your data" lists them)."""
+    return [h.shown_as for h in _holdings.values() if h.export is not None]
 
 
 def covered_tables() -> set[str]:

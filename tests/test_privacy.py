@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 
+import pytest
 from sqlalchemy import func, select
 
 from leaders import outbox
@@ -86,6 +87,36 @@ def test_a_learner_downloads_everything_held_about_them(app, client):
         )
         == 1
     )
+
+
+def test_your_data_says_what_the_download_holds_and_what_erasure_does(app, client):
+    """The page's list of the zip's contents is the download's own: one phrase per file in it, in
+    the same order, certificates included; the erasure text says certificates are revoked."""
+    from leaders import personal_data
+
+    cast = Cast()
+    ann = cast.learners[0]
+    sign_in(client, ann)
+    page = client.get("/account")
+    said = text_of(page)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/account/my-data.zip").get_data()))
+    files = [n for n in archive.namelist() if n != "README.txt"]
+    exported = [h for h in personal_data.holdings() if h.export is not None]
+    assert [h.name for h in exported] == files
+    phrases = [h.shown_as for h in exported]
+    assert "your certificates, each with its signed credential" in phrases
+    listed = ", ".join(phrases[:-1]) + " and " + phrases[-1] + "."
+    assert "A zip file with everything held about you: " + listed in said
+    assert "Any certificate you hold will be revoked" in said
+    assert "signed out everywhere" in said
+
+
+def test_an_export_must_say_what_it_holds():
+    from leaders import personal_data
+
+    with pytest.raises(ValueError, match="shown_as"):
+        personal_data.register("secret.json", export=lambda user_id: {})
+    assert "secret.json" not in [h.name for h in personal_data.holdings()]
 
 
 def test_erasure_removes_identity_and_journal_and_keeps_counts(app, client):

@@ -43,7 +43,13 @@ def _erase_identity(user_id: int) -> None:
     )
 
 
-personal_data.register("account.json", tables=["user"], export=_account, erase=_erase_identity)
+personal_data.register(
+    "account.json",
+    tables=["user"],
+    export=_account,
+    erase=_erase_identity,
+    shown_as="your account",
+)
 personal_data.register(
     "signed-in sessions",
     tables=["user_session"],
@@ -100,11 +106,13 @@ personal_data.register(
     "organisation-sign-in.json",
     tables=["user_identity"],
     export=_identities,
+    shown_as="the organisation accounts you sign in with",
     erase=_erase_identities,
 )
 personal_data.register(
     "two-factor.json",
     tables=["totp_credential", "recovery_code"],
     export=_two_factor,  # whether it is on; never the secret or the codes
+    shown_as="whether two-factor authentication is on",
     erase=_erase_two_factor,
 )

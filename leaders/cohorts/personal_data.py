@@ -21,6 +21,7 @@ _COUNTS = "kept without a name: they make up the cohort's figures"
 personal_data.register(
     "cohorts.json",
     tables=["cohort_member"],
+    shown_as="your cohorts",
     export=lambda user_id: personal_data.rows(
         select(Cohort.name, Cohort.course_key, CohortMember.role, CohortMember.added_at)
         .join(CohortMember, CohortMember.cohort_id == Cohort.id)
@@ -31,6 +32,7 @@ personal_data.register(
 personal_data.register(
     "attendance.json",
     tables=["attendance"],
+    shown_as="attendance",
     export=lambda user_id: personal_data.rows(
         select(CohortSession.title, CohortSession.starts_at, Attendance.status)
         .join(Attendance, Attendance.session_id == CohortSession.id)

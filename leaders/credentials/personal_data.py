@@ -54,10 +54,17 @@ def _erase_decisions(user_id: int) -> None:
     db.session.execute(delete(AwardDecision).where(AwardDecision.user_id == user_id))
 
 
-personal_data.register("certificates.json", tables=["credential"], export=_export, erase=_erase)
+personal_data.register(
+    "certificates.json",
+    tables=["credential"],
+    export=_export,
+    erase=_erase,
+    shown_as="your certificates, each with its signed credential",
+)
 personal_data.register(
     "certificate-decisions.json",
     tables=["award_decision"],
     export=_decisions,
+    shown_as="certificates a programme manager awarded or withheld by hand, with the reason",
     erase=_erase_decisions,
 )

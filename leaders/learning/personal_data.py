@@ -52,6 +52,7 @@ def _erase_journal(user_id: int) -> None:
 personal_data.register(
     "progress.json",
     tables=["lesson_progress"],
+    shown_as="progress",
     export=lambda user_id: personal_data.rows(
         select(
             LessonProgress.lesson_key,
@@ -66,6 +67,7 @@ personal_data.register(
 personal_data.register(
     "knowledge_checks.json",
     tables=["quiz_attempt"],
+    shown_as="knowledge checks",
     export=lambda user_id: personal_data.rows(
         select(
             QuizAttempt.quiz_key,
@@ -79,6 +81,12 @@ personal_data.register(
     kept="scores kept without a name: they make up the cohort's figures",
 )
 personal_data.register(
-    "journal.json", tables=["journal_entry"], export=_journal, erase=_erase_journal
+    "journal.json",
+    tables=["journal_entry"],
+    export=_journal,
+    erase=_erase_journal,
+    shown_as="your journal",
 )
-personal_data.register("journal.md", export=_journal_markdown)
+personal_data.register(
+    "journal.md", export=_journal_markdown, shown_as="your journal again as a Markdown document"
+)

@@ -28,6 +28,7 @@ personal_data.register(
     # tie.created_by: a tie made by someone else is deleted with either of its two people; one
     # they recorded between two others stays, its author an erased account.
     tables=["tie"],
+    shown_as="connections",
     export=lambda user_id: personal_data.rows(
         select(Tie.user_a_id, Tie.user_b_id, Tie.kind, Tie.note, Tie.created_at).where(
             or_(Tie.user_a_id == user_id, Tie.user_b_id == user_id)
@@ -38,6 +39,7 @@ personal_data.register(
 personal_data.register(
     "network_survey_answers.json",
     tables=["survey_answer", "survey_response"],
+    shown_as="network survey answers",
     export=lambda user_id: personal_data.rows(
         select(
             SurveyAnswer.wave_id,

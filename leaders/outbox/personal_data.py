@@ -50,6 +50,7 @@ personal_data.register(
     # email_attempt refers to a person only through its email: the server's replies may quote
     # the address, so erasure blanks them too.
     tables=["email", "email_attempt"],
+    shown_as="the emails sent to you",
     export=_emails,
     erase=_erase_emails,
 )

@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from leaders import audit as audit_trail
-from leaders import confirm
+from leaders import confirm, personal_data
 from leaders.audit import Action
 from leaders.auth.models import Role
 from leaders.auth.rules import public, roles, signed_in
@@ -34,6 +34,7 @@ def account() -> str:
         "privacy/account.html",
         request=services.erasure_request(current_user.id),
         my_credentials=credentials.of_learner(current_user.id),
+        download_contents=personal_data.download_contents(),
     )
 
 
