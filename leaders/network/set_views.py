@@ -14,6 +14,7 @@ from flask_login import current_user
 from leaders import confirm
 from leaders.auth.rules import signed_in
 from leaders.cohorts.access import CohortAccess, cohort_access, require_manager
+from leaders.filters import govuk_datetime, plural
 from leaders.network import services, set_details, set_members, sets
 from leaders.network.forms import SetEditForm, SetNamesForm
 from leaders.network.views import bp
@@ -186,6 +187,22 @@ def _cohort_crumbs(access) -> list[tuple[str, str]]:
 
 def _replacing(access, current, version: int) -> confirm.Confirmation:
     people = sum(len(s.members) for s in current)
+    proposal = sets.current_proposal(access.cohort.id)
+    lost = sets.meetings_lost(access.cohort.id, len(proposal.allocation.sets)) if proposal else []
+    losing = (
+        [
+            f"The proposal has fewer sets than now, so {plural(len(lost), 'meeting')} of the sets "
+            "that go will be deleted, with their attendance registers: "
+            + "; ".join(
+                f"{m.set_name}: {m.title} on {govuk_datetime(m.starts_at)} "
+                f"({plural(m.marks, 'attendance mark')})"
+                for m in lost
+            )
+            + ".",
+        ]
+        if lost
+        else []
+    )
     return confirm.Confirmation(
         heading=f"Replace the confirmed learning sets for {access.cohort.name}?",
         caption=access.cohort.name,
@@ -193,6 +210,7 @@ def _replacing(access, current, version: int) -> confirm.Confirmation:
             f"The {len(current)} confirmed sets ({people} people) will be replaced by the "
             "proposal. Each person moves to the set the proposal puts them in, and the ties the "
             "old sets made in the network are replaced by the new sets' ties.",
+            *losing,
             "The sets that will be replaced:",
         ],
         names=[f"{s.name}: " + ", ".join(p.name for p in s.members) for s in current],

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from leaders import audit, uow
-from leaders.cohorts.models import LearningSet, LearningSetMember
+from leaders.cohorts.models import Attendance, CohortSession, LearningSet, LearningSetMember
 from leaders.extensions import db, rowcount
 from leaders.network import allocation as alloc
 from leaders.network.graph import Person
@@ -254,12 +254,52 @@ def name_sets(
     )
 
 
+@dataclass(frozen=True)
+class LostMeeting:
+    """A meeting of a set that confirming a smaller proposal deletes, with its register."""
+
+    set_name: str
+    title: str
+    starts_at: datetime
+    marks: int
+
+
+def meetings_lost(cohort_id: int, sets_in_proposal: int) -> list[LostMeeting]:
+    """The meetings `confirm` deletes with the sets beyond the proposal's number (the newest sets,
+    as it drops them), each with how many attendance marks its register holds: the confirmation
+    page names them before anyone says yes."""
+    ids = list(
+        db.session.execute(
+            select(LearningSet.id)
+            .where(LearningSet.cohort_id == cohort_id)
+            .order_by(LearningSet.id)
+            .offset(sets_in_proposal)
+        ).scalars()
+    )
+    if not ids:
+        return []
+    marks = (
+        select(func.count())
+        .where(Attendance.session_id == CohortSession.id)
+        .correlate(CohortSession)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(LearningSet.name, CohortSession.title, CohortSession.starts_at, marks)
+        .join(CohortSession, CohortSession.set_id == LearningSet.id)
+        .where(LearningSet.id.in_(ids))
+        .order_by(LearningSet.id, CohortSession.starts_at)
+    ).all()
+    return [LostMeeting(*row) for row in rows]
+
+
 @uow.transactional
 def confirm(cohort_id: int, *, version: int | None = None, actor: audit.Ref) -> int:
     """Replace the cohort's sets with the draft (one transaction). Returns the number of sets.
 
     The set rows are kept and refilled where they can be (so anything that points at a set, such
-    as its meetings, still does); sets beyond the new number are deleted.
+    as its meetings, still does); sets beyond the new number are deleted, with their meetings and
+    registers (`meetings_lost` lists them for the confirmation page; the audit entry counts them).
     """
     proposal = current_proposal(cohort_id)
     if proposal is None:
@@ -282,11 +322,18 @@ def confirm(cohort_id: int, *, version: int | None = None, actor: audit.Ref) -> 
     )
     sets = proposal.allocation.sets
     people = sum(len(m) for m in sets)
+    lost = meetings_lost(cohort_id, len(sets))
     audit.record(
         audit.Action.SETS_CONFIRMED,
         actor=actor,
         cohort=cohort_id,
-        detail=f"{len(sets)} sets, {people} people; {len(existing)} sets replaced",
+        detail=f"{len(sets)} sets, {people} people; {len(existing)} sets replaced"
+        + (
+            f"; {len(lost)} meetings of the sets removed deleted, with "
+            f"{sum(m.marks for m in lost)} attendance marks"
+            if lost
+            else ""
+        ),
     )
     db.session.execute(delete(LearningSetMember).where(LearningSetMember.cohort_id == cohort_id))
     for surplus in existing[len(sets) :]:

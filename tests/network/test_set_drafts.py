@@ -255,3 +255,96 @@ def test_a_confirmed_set_is_renamed_and_given_a_facilitator(app):
     ]
     # Another cohort's set is not reached through this cohort's address.
     assert manager.get(f"/cohorts/{cast.other_cohort.id}/sets/{first.id}/edit").status_code == 403
+
+
+def test_confirming_fewer_sets_names_the_meetings_it_deletes(app):
+    """A proposal with fewer sets than are confirmed drops the newest sets, and their meetings and
+    registers go with them: the confirmation page names each meeting and its marks first, nothing
+    is deleted until the manager says yes, and the audit entry counts what went."""
+    from datetime import UTC, datetime
+
+    from leaders.cohorts.models import Attendance, CohortSession
+
+    cast = _cast()
+    manager = _client(app, cast.manager)
+    _post(manager, cast, "propose")
+    _post(manager, cast, "confirm")
+    kept_count = db.session.scalar(select(func.count()).select_from(LearningSet))
+    extra = LearningSet(cohort_id=cast.cohort.id, name="Set Zeta")
+    db.session.add(extra)
+    db.session.flush()
+    meeting = CohortSession(
+        cohort_id=cast.cohort.id,
+        set_id=extra.id,
+        title="Zeta <check-in>",
+        kind="learning_set",
+        starts_at=datetime(2026, 3, 4, 14, 0, tzinfo=UTC),
+        location="Room 2",
+    )
+    kept_meeting = CohortSession(
+        cohort_id=cast.cohort.id,
+        set_id=db.session.scalar(select(func.min(LearningSet.id))),
+        title="First set's meeting",
+        kind="learning_set",
+        starts_at=datetime(2026, 3, 5, 14, 0, tzinfo=UTC),
+        location="Room 3",
+    )
+    db.session.add_all([meeting, kept_meeting])
+    db.session.flush()
+    for person in cast.learners[:2]:
+        db.session.add(Attendance(session_id=meeting.id, user_id=person.id, status="present"))
+    db.session.commit()
+
+    _post(manager, cast, "propose")
+    page = _post(manager, cast, "confirm")
+    said = text_of(page)
+    assert page.status_code == 200
+    assert "1 meeting of the sets that go will be deleted, with their attendance registers" in said
+    assert "Set Zeta: Zeta <check-in> on 4 March 2026" in said
+    assert "(2 attendance marks)" in said
+    assert "First set's meeting" not in said  # its set is kept and refilled
+    assert "&lt;check-in&gt;" in page.get_data(as_text=True)  # escaped, not markup
+    assert db.session.scalar(select(func.count()).select_from(CohortSession)) == 2  # not yet
+
+    assert _post(manager, cast, "confirm", confirm="yes").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(LearningSet)) == kept_count
+    titles = list(db.session.execute(select(CohortSession.title)).scalars())
+    assert titles == ["First set's meeting"]
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+    detail = db.session.execute(
+        select(AuditEvent.detail)
+        .where(AuditEvent.action == Action.SETS_CONFIRMED.value)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).scalar_one()
+    assert "1 meetings of the sets removed deleted, with 2 attendance marks" in detail
+
+
+def test_confirming_as_many_sets_deletes_no_meeting(app):
+    from datetime import UTC, datetime
+
+    from leaders.cohorts.models import CohortSession
+
+    cast = _cast()
+    manager = _client(app, cast.manager)
+    _post(manager, cast, "propose")
+    _post(manager, cast, "confirm")
+    first = db.session.scalar(select(func.min(LearningSet.id)))
+    db.session.add(
+        CohortSession(
+            cohort_id=cast.cohort.id,
+            set_id=first,
+            title="Kept meeting",
+            kind="learning_set",
+            starts_at=datetime(2026, 3, 5, 14, 0, tzinfo=UTC),
+            location="Room 3",
+        )
+    )
+    db.session.commit()
+    _post(manager, cast, "propose")
+    said = text_of(_post(manager, cast, "confirm"))
+    assert "will be deleted" not in said
+    assert _post(manager, cast, "confirm", confirm="yes").status_code == 302
+    db.session.expire_all()
+    assert list(db.session.execute(select(CohortSession.title)).scalars()) == ["Kept meeting"]
