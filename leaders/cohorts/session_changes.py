@@ -1,4 +1,5 @@
-"""Cancelling and deleting sessions, and who is told: the cohort's learners, or the set's members."""
+"""Changing, cancelling and deleting sessions, and who is told: the cohort's learners, or the set's
+members."""
 
 from __future__ import annotations
 
@@ -64,6 +65,32 @@ def marks_recorded(session: CohortSession) -> int:
         )
         or 0
     )
+
+
+def tell_changed(access: CohortAccess, session: CohortSession) -> list[Attendee]:
+    """Queue an email with a changed session's new details to each person it is for (sent after
+    the caller's commit). One per person per change: the key carries the calendar SEQUENCE."""
+    told = attendees(session)
+    when = govuk_datetime(session.starts_at)
+    for person in told:
+        outbox.queue(
+            to=person.email,
+            to_name=person.name,
+            subject=f"Changed: {session.title} on {when}",
+            text=render_template(
+                "cohorts/session_changed_email.txt",
+                person=person,
+                session=session,
+                cohort=access.cohort,
+                ics=url_for("cohorts.session_ics", session_id=session.id, _external=True),
+                home=url_for("main.home", _external=True),
+            ),
+            kind="session-changed",
+            cohort=access.cohort,
+            user=person.user_id,
+            key=f"session-changed-{session.id}-{session.sequence}-{person.user_id}",
+        )
+    return told
 
 
 @uow.transactional

@@ -7,7 +7,14 @@ import secrets
 from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
 
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -15,7 +22,14 @@ from leaders.cohorts.forms import GovDateField
 from leaders.cohorts.models import SessionKind
 from leaders.forms import Form
 from leaders.timeutil import UK
-from leaders.widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from leaders.widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 
 _FORM_KEY = re.compile(r"[0-9a-f]{32}")
 
@@ -122,6 +136,14 @@ class SessionForm(Form):
             Optional(),
             Length(max=4000, message="Joining instructions must be 4,000 characters or fewer"),
         ],
+    )
+    #: On the change form only: whether the people it is for are emailed the new details.
+    tell = BooleanField(
+        "Email the people this session is for about the change",
+        widget=GovCheckboxInput(),
+        default=True,
+        description="They get the new date, time, place and joining instructions. Only if the "
+        "session has not ended and the change is to one of those or its title.",
     )
     #: A one-time key for this add form: submitting it twice adds one session.
     form_key = HiddenField()

@@ -101,13 +101,25 @@ def edit_session(cohort_id: int, session_id: int) -> str | Response:
     if request.method == "GET":
         form.fill_from(session)
     if form.validate_on_submit():
-        if sessions.update_session(access, session, _details(form), actor=current_user.id):
+        change = sessions.update_session(
+            access, session, _details(form), actor=current_user.id, tell=form.tell.data
+        )
+        if not change.changed:
+            flash("Nothing was changed.", "success")
+        elif change.told:
             flash(
-                f"{session.title} is saved. Calendars that follow the learners' feeds update.",
+                f"{session.title} is saved. {change.told} "
+                f"{'email is' if change.told == 1 else 'emails are'} queued to tell the people it "
+                "is for: the cohort's Emails page shows when they are sent. Calendars that follow "
+                "the learners' feeds update.",
                 "success",
             )
         else:
-            flash("Nothing was changed.", "success")
+            flash(
+                f"{session.title} is saved. No one was emailed. Calendars that follow the "
+                "learners' feeds update.",
+                "success",
+            )
         return redirect(url_for("cohorts.session_list", cohort_id=cohort_id))
     return render_template("cohorts/session_form.html", access=access, form=form, session=session)
 

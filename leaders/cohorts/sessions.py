@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from leaders import audit, uow
 from leaders.auth.models import User
 from leaders.auth.rules import NotApplicable
+from leaders.cohorts import session_changes
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import (
     Attendance,
@@ -179,27 +180,51 @@ def _by_form_key(access: CohortAccess, form_key: str) -> CohortSession | None:
     ).scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class Change:
+    """What saving a session did: whether anything changed, and who was emailed about it."""
+
+    changed: bool
+    told: int = 0
+
+
 @uow.transactional
 def update_session(
-    access: CohortAccess, session: CohortSession, details: SessionDetails, *, actor: audit.Ref
-) -> bool:
-    """Save a changed session; its calendar entry's SEQUENCE goes up. False if nothing changed."""
+    access: CohortAccess,
+    session: CohortSession,
+    details: SessionDetails,
+    *,
+    actor: audit.Ref,
+    tell: bool = True,
+) -> Change:
+    """Save a changed session; its calendar entry's SEQUENCE goes up.
+
+    With ``tell``, the people it is for are emailed the new details (through the outbox, in this
+    transaction) when what they see changed (title, times, place, link, instructions or which set)
+    and the session has not ended.
+    """
     _check_set(access, details.set_id)
     before = _snapshot(session)
     _apply(session, details)
-    if _snapshot(session) == before:
-        return False
+    after = _snapshot(session)
+    if after == before:
+        return Change(False)
     session.sequence = (session.sequence or 0) + 1
+    seen = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b and i != 1]
+    over = as_utc(session.ends_at or session.starts_at) <= utcnow()
+    told = session_changes.tell_changed(access, session) if tell and seen and not over else []
     audit.record(
         audit.Action.SESSION_CHANGED,
         actor=actor,
         cohort=access.cohort,
-        detail=f"{session.title}, {_when(details)}",
+        detail=f"{session.title}, {_when(details)}"
+        + (f"; {len(told)} people told by email" if told else "; no one emailed"),
     )
-    return True
+    return Change(True, len(told))
 
 
 def _snapshot(session: CohortSession) -> tuple:
+    """What a change compares. Index 1 (the kind) is the only part people are not told about."""
     return (
         session.title,
         session.kind,

@@ -152,7 +152,8 @@ def test_changing_a_session_bumps_its_sequence_and_is_audited(cast, as_user):
         .scalars()
         .all()
     )
-    assert details == [f"{GOOD['title']}, 07 Nov 2026 10:00–16:00 UK time"]
+    # 7 November 2026 is over (today is later), so no one is emailed about it.
+    assert details == [f"{GOOD['title']}, 07 Nov 2026 10:00–16:00 UK time; no one emailed"]
     # Bad input on a change saves nothing either.
     bad = client.post(edit, data=data | {"end_time": "08:00"})
     assert "End time must be after the start time" in text_of(bad)
@@ -318,3 +319,93 @@ def test_learners_and_facilitators_cannot_change_sessions(cast, as_user):
             url = f"/cohorts/{cast.cohort.id}/sessions/{session.id}/{action}"
             assert client.get(url).status_code == 403
     assert _count() == 1
+
+
+def _edit(client, cohort, session, **changes):
+    edit = f"/cohorts/{cohort.id}/sessions/{session.id}/edit"
+    page = client.get(edit)
+    return client.post(edit, data=GOOD | {"csrf_token": form_token(page)} | changes)
+
+
+def _future_day(days=20) -> list[str]:
+    day = (utcnow() + timedelta(days=days)).date()
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+def test_changing_a_coming_session_emails_the_people_it_is_for(cast, as_user):
+    session = _session(cast.cohort, "Workshop 3", location="Old Hall")
+    client = as_user(cast.manager)
+    form = client.get(f"/cohorts/{cast.cohort.id}/sessions/{session.id}/edit")
+    box = form.get_data(as_text=True).split('name="tell"')[1].split(">")[0]
+    assert "checked" in box  # ticked unless the manager unticks it
+    assert 'name="tell"' not in client.get(f"/cohorts/{cast.cohort.id}/sessions/new").get_data(
+        as_text=True
+    )
+    done = _edit(client, cast.cohort, session, day=_future_day(), tell="y", location="New Hall")
+    assert done.status_code == 302
+    flashed = text_of(client.get(done.headers["Location"]))
+    assert "3 emails are queued to tell the people it is for" in flashed
+    db.session.expire_all()
+    emails = db.session.execute(
+        select(Email.to_address, Email.kind, Email.subject, Email.text)
+    ).all()
+    assert sorted(e.to_address for e in emails) == sorted(p.email for p in cast.learners)
+    assert {e.kind for e in emails} == {"session-changed"}
+    assert all(e.subject.startswith(f"Changed: {GOOD['title']} on ") for e in emails)
+    body = emails[0].text
+    assert "Where: New Hall" in body
+    assert "10am to 4pm" in body
+    assert "Come to reception." in body
+    assert f"/sessions/{session.id}.ics" in body
+    detail = db.session.execute(
+        select(AuditEvent.detail).where(AuditEvent.action == Action.SESSION_CHANGED.value)
+    ).scalar_one()
+    assert detail.endswith("; 3 people told by email")
+    # Saving the same again changes nothing and tells no one again.
+    _edit(client, cast.cohort, session, day=_future_day(), tell="y", location="New Hall")
+    assert _count(Email) == 3
+
+
+def test_unticked_or_over_or_only_the_kind_tells_no_one(cast, as_user):
+    client = as_user(cast.manager)
+    coming = _session(cast.cohort, "Workshop 4", location="Old Hall")
+    done = _edit(client, cast.cohort, coming, day=_future_day(), location="New Hall")  # unticked
+    assert "No one was emailed" in text_of(client.get(done.headers["Location"]))
+    assert _count(Email) == 0
+    past = _session(cast.cohort, "Workshop 1", utcnow() - timedelta(days=5))
+    _edit(client, cast.cohort, past, day=_future_day(-4), tell="y", location="Elsewhere")
+    assert _count(Email) == 0
+    db.session.expire_all()
+    assert db.session.get(CohortSession, past.id).location == "Elsewhere"  # saved, not told
+    same = db.session.get(CohortSession, coming.id)
+    _edit(
+        client,
+        cast.cohort,
+        same,
+        day=_future_day(),
+        location="New Hall",
+        kind="learning_set",
+        tell="y",
+    )
+    db.session.expire_all()
+    assert db.session.get(CohortSession, coming.id).kind == "learning_set"
+    assert _count(Email) == 0
+
+
+def test_changing_a_set_meeting_tells_that_set_only(cast, as_user):
+    ann, _ben, cat = cast.learners
+    one, _two = _sets(cast)
+    session = _session(cast.cohort, "Set 1 meets", set_id=one.id, kind="learning_set")
+    client = as_user(cast.manager)
+    _edit(
+        client,
+        cast.cohort,
+        session,
+        title="Set 1 meets",
+        kind="learning_set",
+        audience=str(one.id),
+        day=_future_day(9),
+        tell="y",
+    )
+    told = set(db.session.execute(select(Email.to_address)).scalars())
+    assert told == {ann.email, cat.email}
