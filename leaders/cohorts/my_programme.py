@@ -5,20 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from leaders.auth.models import User
+from leaders.cohorts import set_people
 from leaders.cohorts.calendar import DEFAULT_LENGTH, ends_at, sessions_for
 from leaders.cohorts.models import (
     Cohort,
-    CohortMember,
-    CohortRole,
     CohortSession,
     LearningSet,
-    LearningSetMember,
 )
 from leaders.extensions import db
-from leaders.organisations.models import Organisation
 from leaders.timeutil import utcnow
 
 
@@ -81,55 +77,23 @@ def next_session(user_id: int, now: datetime | None = None) -> NextSession | Non
 
 
 def my_set(user_id: int, now: datetime | None = None) -> MySet | None:
-    """The learner's learning set (in their most recent cohort), its members and next meeting."""
-    row = db.session.execute(
-        select(LearningSet, Cohort.name)
-        .join(LearningSetMember, LearningSetMember.set_id == LearningSet.id)
-        .join(Cohort, Cohort.id == LearningSet.cohort_id)
-        .where(LearningSetMember.user_id == user_id)
-        .order_by(Cohort.starts_on.desc())
-        .limit(1)
-    ).first()
+    """The learner's learning set (in their most recent cohort), its members and next meeting:
+    members and facilitator by the one rule in `set_people`, as the set's own page shows them."""
+    row = db.session.execute(set_people.sets_of_learner(user_id).limit(1)).first()
     if row is None:
         return None
-    learning_set, cohort_name = row
     members = [
-        SetMember(name, organisation or "", job_title or "", uid == user_id)
-        for uid, name, organisation, job_title in db.session.execute(
-            select(User.id, User.name, Organisation.name, User.job_title)
-            .join(LearningSetMember, LearningSetMember.user_id == User.id)
-            .outerjoin(Organisation, Organisation.id == User.organisation_id)
-            .where(LearningSetMember.set_id == learning_set.id, User.active.is_(True))
-            .order_by(func.lower(User.name))
-        )
+        SetMember(m.name, m.organisation or "", m.job_title, m.id == user_id)
+        for m in set_people.members_of([row.id]).get(row.id, [])
     ]
-    # The set's own facilitator, chosen when the sets were confirmed; none yet: "Not yet named".
-    facilitators = _set_facilitator(learning_set)
     meeting = _upcoming(
-        select(CohortSession).where(CohortSession.set_id == learning_set.id), now or utcnow(), 1
+        select(CohortSession).where(CohortSession.set_id == row.id), now or utcnow(), 1
     )
     return MySet(
-        learning_set.name,
-        cohort_name,
+        row.name,
+        row.cohort_name,
         members,
-        facilitators,
+        # The set's own facilitator, chosen when the sets were confirmed; none yet: "Not yet named".
+        [row.facilitator_name] if row.facilitator_id else [],
         _next(meeting[0] if meeting else None),
-    )
-
-
-def _set_facilitator(learning_set: LearningSet) -> list[str]:
-    """The set's facilitator, if one is named and still facilitates the cohort."""
-    if learning_set.facilitator_id is None:
-        return []
-    return list(
-        db.session.execute(
-            select(User.name)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(
-                User.id == learning_set.facilitator_id,
-                CohortMember.cohort_id == learning_set.cohort_id,
-                CohortMember.role == CohortRole.FACILITATOR.value,
-                User.active.is_(True),
-            )
-        ).scalars()
     )

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,17 +18,15 @@ from sqlalchemy.orm import aliased
 from leaders.auth.models import User
 from leaders.cohorts.models import (
     Cohort,
-    CohortMember,
-    CohortRole,
     CohortSession,
     LearningSet,
     LearningSetMember,
 )
+from leaders.cohorts.set_people import Member, members_of, sets_of_learner, sets_query
 from leaders.extensions import db
 from leaders.network import allocation as alloc
 from leaders.network.graph import Person
 from leaders.network.services import cohort_people
-from leaders.organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -72,14 +69,6 @@ def confirmed(cohort_id: int) -> list[ConfirmedSet]:
 
 
 @dataclass(frozen=True)
-class Member:
-    id: int
-    name: str
-    organisation: str | None
-    job_title: str
-
-
-@dataclass(frozen=True)
 class SetMeeting:
     id: int
     title: str
@@ -96,30 +85,6 @@ class SetView:
     facilitator: Member | None
     #: The set's own sessions, with registers (empty until sessions carry a set).
     meetings: list[SetMeeting]
-
-
-def _members(set_ids: Iterable[int]) -> dict[int, list[Member]]:
-    """Each set's active learners, by name (one query)."""
-    rows = db.session.execute(
-        select(LearningSetMember.set_id, User.id, User.name, Organisation.name, User.job_title)
-        .join(User, User.id == LearningSetMember.user_id)
-        .join(
-            CohortMember,
-            (CohortMember.user_id == User.id)
-            & (CohortMember.cohort_id == LearningSetMember.cohort_id),
-        )
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(
-            LearningSetMember.set_id.in_(list(set_ids)),
-            CohortMember.role == CohortRole.LEARNER.value,
-            User.active.is_(True),
-        )
-        .order_by(User.name)
-    ).all()
-    grouped: dict[int, list[Member]] = {}
-    for set_id, user_id, name, organisation, job_title in rows:
-        grouped.setdefault(set_id, []).append(Member(user_id, name, organisation, job_title or ""))
-    return grouped
 
 
 def _meetings(set_ids: list[int]) -> dict[int, list[SetMeeting]]:
@@ -140,7 +105,7 @@ def _meetings(set_ids: list[int]) -> dict[int, list[SetMeeting]]:
 
 def _views(rows) -> list[SetView]:
     ids = [row.id for row in rows]
-    members, meetings = _members(ids), _meetings(ids)
+    members, meetings = members_of(ids), _meetings(ids)
     return [
         SetView(
             row.id,
@@ -162,38 +127,10 @@ def _views(rows) -> list[SetView]:
     ]
 
 
-def _sets_query():
-    facilitator = aliased(User)
-    facilitator_org = aliased(Organisation)
-    # A facilitator who has left the cohort no longer runs its sets.
-    still_there = aliased(CohortMember)
-    return (
-        select(
-            LearningSet.id,
-            LearningSet.name,
-            LearningSet.cohort_id,
-            Cohort.name.label("cohort_name"),
-            facilitator.id.label("facilitator_id"),
-            facilitator.name.label("facilitator_name"),
-            facilitator_org.name.label("facilitator_org"),
-            facilitator.job_title.label("facilitator_job"),
-        )
-        .join(Cohort, Cohort.id == LearningSet.cohort_id)
-        .outerjoin(
-            still_there,
-            (still_there.cohort_id == LearningSet.cohort_id)
-            & (still_there.user_id == LearningSet.facilitator_id)
-            & (still_there.role == CohortRole.FACILITATOR.value),
-        )
-        .outerjoin(facilitator, facilitator.id == still_there.user_id)
-        .outerjoin(facilitator_org, facilitator_org.id == facilitator.organisation_id)
-    )
-
-
 def facilitated_sets(user_id: int) -> list[SetView]:
     """The sets this person runs, in cohorts where they are (still) a facilitator."""
     rows = db.session.execute(
-        _sets_query()
+        sets_query()
         .where(LearningSet.facilitator_id == user_id)
         .order_by(Cohort.starts_on.desc(), LearningSet.id)
     ).all()
@@ -203,21 +140,7 @@ def facilitated_sets(user_id: int) -> list[SetView]:
 def learning_set_for(user_id: int, cohort_id: int) -> SetView | None:
     """The learner's set in the cohort, with its members (themselves included) and facilitator;
     None if they are not a learner in a confirmed set of the cohort."""
-    rows = db.session.execute(
-        _sets_query()
-        .join(LearningSetMember, LearningSetMember.set_id == LearningSet.id)
-        .join(
-            CohortMember,
-            (CohortMember.cohort_id == LearningSet.cohort_id)
-            & (CohortMember.user_id == LearningSetMember.user_id),
-        )
-        .where(
-            LearningSetMember.user_id == user_id,
-            LearningSet.cohort_id == cohort_id,
-            CohortMember.role == CohortRole.LEARNER.value,
-        )
-    ).all()
-    views = _views(rows)
+    views = _views(db.session.execute(sets_of_learner(user_id, cohort_id).limit(1)).all())
     return views[0] if views else None
 
 

@@ -108,3 +108,30 @@ def test_the_calendar_page_offers_a_link(cast, as_user):
     body = text_of(client.get("/account/calendar"))
     assert "Get your calendar link" in body
     assert "Calendar" in text_of(client.get("/home"))
+
+
+def test_home_and_the_sets_page_show_the_same_people(cast, as_user):
+    """One rule for who is in a set and who runs it (cohorts/set_people): a member whose account
+    is closed, and a facilitator whose account is closed, leave both pages alike."""
+    _world(cast)
+    ann, _ben, cat = cast.learners
+    client = as_user(ann)
+
+    def both() -> tuple[str, str]:
+        home = _text(page(client.get("/home")).one("div", id="my-set"))
+        own = text_of(client.get(f"/cohorts/{cast.cohort.id}/my-set"))
+        return home, own
+
+    home, own = both()
+    for shown in (home, own):
+        assert "Cat Health" in shown
+        assert "Fay Facilitator" in shown
+    cat.active = False
+    cast.facilitator.active = False
+    db.session.commit()
+    home, own = both()
+    for shown in (home, own):
+        assert "Cat Health" not in shown
+        assert "Fay Facilitator" not in shown
+        assert "Ann Council" in shown
+    assert "Not yet named" in home
