@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -31,7 +31,7 @@ from leaders.demo_programme.progress import (
 )
 from leaders.demo_programme.sessions import add_sessions, add_set_meetings
 from leaders.extensions import db
-from leaders.timeutil import uk_today, utcnow
+from leaders.timeutil import UK, uk_today, utcnow
 
 __all__ = ["COHORTS", "COURSE", "ORGANISATIONS", "seed_programme"]
 
@@ -76,15 +76,24 @@ def seed_programme(
                 (demo_users["facilitator"], "facilitator"),
                 (demo_users["lead"], "organisation_lead"),
             ]
+        # Everyone was enrolled before the first day (as the finished cohort's people were):
+        # enrolled today, they would all be late joiners, with due dates moved past today.
+        enrolled = datetime.combine(starts - timedelta(days=14), time(9), tzinfo=UK)
         for user, role in staff:
-            db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, role=role))
+            db.session.add(
+                CohortMember(cohort_id=cohort.id, user_id=user.id, role=role, added_at=enrolled)
+            )
         learners = add_learners(rng, index, size, [orgs[i] for i in org_indexes], shared_hash, now)
         if index == 0:
             learners.insert(0, demo_users["learner"])
         if index == 1:
             learners.insert(0, demo_users["learner2"])
         for user in learners:
-            db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, role="learner"))
+            db.session.add(
+                CohortMember(
+                    cohort_id=cohort.id, user_id=user.id, role="learner", added_at=enrolled
+                )
+            )
         db.session.flush()
         schedule = {
             m.module_key: m
