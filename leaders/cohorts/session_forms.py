@@ -142,8 +142,8 @@ class SessionForm(Form):
         "Email the people this session is for about the change",
         widget=GovCheckboxInput(),
         default=True,
-        description="They get the new date, time, place and joining instructions. Only if the "
-        "session has not ended and the change is to one of those or its title.",
+        description="An email with the new date, time, place and joining instructions, sent only "
+        "if the session has not ended and one of those, or its title, changes.",
     )
     #: A one-time key for this add form: submitting it twice adds one session.
     form_key = HiddenField()
