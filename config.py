@@ -110,6 +110,9 @@ class Config:
     MFA_RATE_LIMIT = os.environ.get("MFA_RATE_LIMIT", "5 per minute;30 per hour")
     #: Seconds to wait for an identity provider (discovery, keys, token) before telling the user.
     OIDC_HTTP_TIMEOUT = _env_int("OIDC_HTTP_TIMEOUT", 5)
+    #: Seconds a provider's discovery document and signing keys are reused between sign-ins
+    #: (an ID token signed with a key not among them still fetches the keys again at once).
+    OIDC_METADATA_SECONDS = _env_int("OIDC_METADATA_SECONDS", 3600)
 
     SHOW_DEV_OUTBOX = False
     #: Certificates (leaders/credentials): the Ed25519 signing key (PKCS#8 PEM or JWK), the public

@@ -14,11 +14,17 @@ This module adds what is ours to decide:
   claim ``xms_edov`` ("email domain owner verified") is ``true``. Entra's plain ``email`` and
   ``preferred_username`` are not proof (a tenant admin can set them to anything), so they never link
   an account. The address must also be in one of the provider's own domains. No account is created.
+
+The discovery document, and the signing keys once fetched, are kept per discovery address for
+OIDC_METADATA_SECONDS in the app (`_remembered`), so a sign-in does not fetch them twice more (once
+to start, once to finish). Authlib fetches the keys again by itself when a token names a key id
+that is not among them, so a provider's key rotation still signs people in.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,20 +117,40 @@ def client_secret(provider: IdentityProvider) -> str:
     )
 
 
+def _remembered() -> dict[str, dict[str, Any]]:
+    """This app's providers' metadata by discovery address (Authlib's dict, with `_loaded_at`).
+
+    Per app, so each app built (a worker, a test) starts empty; reads and writes of one key are
+    atomic, and two sign-ins fetching at once each store a whole document.
+    """
+    return current_app.extensions.setdefault("oidc_metadata", {})
+
+
 def _client(provider: IdentityProvider) -> FlaskOAuth2App:
     name = f"idp{provider.id}"
-    return FlaskOAuth2App(
+    url = metadata_url(provider.discovery_url)
+    client = FlaskOAuth2App(
         FlaskIntegration(name),
         name=name,
         client_id=provider.client_id,
         client_secret=client_secret(provider),
-        server_metadata_url=metadata_url(provider.discovery_url),
+        server_metadata_url=url,
         client_kwargs={
             "scope": "openid email profile",
             "code_challenge_method": "S256",
             "default_timeout": current_app.config["OIDC_HTTP_TIMEOUT"],
         },
     )
+    known = _remembered().get(url)
+    if known and time.time() - known["_loaded_at"] < current_app.config["OIDC_METADATA_SECONDS"]:
+        client.server_metadata.update(known)
+    return client
+
+
+def _remember(provider: IdentityProvider, client: FlaskOAuth2App) -> None:
+    """Keep what the client fetched (the document, and the keys if it read them) for next time."""
+    if "_loaded_at" in client.server_metadata:
+        _remembered()[metadata_url(provider.discovery_url)] = dict(client.server_metadata)
 
 
 def redirect_uri() -> str:
@@ -133,14 +159,17 @@ def redirect_uri() -> str:
 
 def start(provider: IdentityProvider, email: str) -> Response:
     """Send the person to their provider (raises SignInRefused if it cannot be reached)."""
+    client = _client(provider)
     try:
-        return _client(provider).authorize_redirect(redirect_uri(), login_hint=email)
+        answer = client.authorize_redirect(redirect_uri(), login_hint=email)
     except (requests.RequestException, ValueError, RuntimeError) as error:
         log.warning("Identity provider %s unreachable: %s", provider.id, error)
         _refuse(None, provider, "provider unreachable", str(error))
         raise SignInRefused(
             "unavailable", UNAVAILABLE.format(name=provider.name), status=503
         ) from error
+    _remember(provider, client)
+    return answer
 
 
 @dataclass(frozen=True)
@@ -174,6 +203,7 @@ def finish(provider: IdentityProvider) -> Identity:
         token = client.authorize_access_token(
             claims_options={"iss": {"essential": True, "validate": issuer_ok}}, leeway=LEEWAY
         )
+        _remember(provider, client)  # with the keys the token was checked against
     except (requests.RequestException, ValueError, RuntimeError) as error:
         # Down, or answering with something that is not OpenID Connect (HTML, no jwks_uri).
         _refuse(None, provider, "provider unreachable", str(error))

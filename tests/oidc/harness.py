@@ -163,6 +163,8 @@ class CraftedProvider:
         self.shape: Callable[[dict], dict] = lambda claims: claims
         self.sign_with_other_key = False
         self.nonces: list[str] = []
+        #: The paths asked for with GET, in order (discovery, keys, authorization).
+        self.fetched: list[str] = []
         self.claims: dict[str, Any] = {
             "sub": "crafted-subject",
             "email": f"ann@{DOMAIN}",
@@ -200,7 +202,11 @@ class CraftedProvider:
         }
         claims = self.shape(claims)
         key = self.other_key if self.sign_with_other_key else self.key
-        return jwt.encode({"alg": "RS256", "kid": "crafted-1"}, claims, key)
+        return jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, key)
+
+    def rotate_key(self) -> None:
+        """A new signing key under a new key id, as a provider rotates its keys."""
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "crafted-2", "use": "sig"})
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         provider = self
@@ -219,6 +225,7 @@ class CraftedProvider:
 
             def do_GET(self) -> None:
                 url = urlsplit(self.path)
+                provider.fetched.append(url.path)
                 if url.path == "/.well-known/openid-configuration":
                     origin = provider.origin
                     self._json(

@@ -10,6 +10,7 @@ import time
 
 import pytest
 import requests
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
 from leaders.audit import Action, AuditEvent
@@ -90,3 +91,43 @@ def test_replayed_nonce_is_refused(client, ann, crafted_provider):
     assert response.status_code == 400
     assert client.get("/home").status_code == 302
     assert _refused_with("nonce")
+
+
+def _fetches(crafted_provider) -> tuple[int, int]:
+    paths = crafted_provider.fetched
+    return paths.count("/.well-known/openid-configuration"), paths.count("/jwks")
+
+
+def test_sign_ins_reuse_the_providers_document_and_keys(app, ann, crafted_provider):
+    """Fetched once for the first sign-in; the next ones in the same app fetch neither."""
+    for _ in range(3):
+        client = app.test_client()
+        assert _sign_in(client, crafted_provider).status_code == 302
+        assert ann.name in text_of(client.get("/home"))
+    assert _fetches(crafted_provider) == (1, 1)
+
+
+def test_a_rotated_key_is_fetched_at_once(app, ann, crafted_provider):
+    """A token signed with a key id the kept keys do not have: the keys are fetched again and the
+    person is signed in; a token signed with a wrong key under a known id is still refused."""
+    assert _sign_in(app.test_client(), crafted_provider).status_code == 302
+    crafted_provider.rotate_key()
+    client = app.test_client()
+    assert _sign_in(client, crafted_provider).status_code == 302
+    assert ann.name in text_of(client.get("/home"))
+    assert _fetches(crafted_provider) == (1, 2)
+    crafted_provider.sign_with_other_key = True
+    crafted_provider.other_key = RSAKey.generate_key(
+        2048, parameters={"kid": "crafted-2", "use": "sig"}
+    )
+    refused = _sign_in(app.test_client(), crafted_provider)
+    assert refused.status_code == 400
+    assert _refused_with("ID token not valid")
+
+
+@pytest.mark.parametrize("app_overrides", [{"OIDC_METADATA_SECONDS": 0}])
+def test_with_no_keeping_every_sign_in_fetches_again(app, ann, crafted_provider):
+    for _ in range(2):
+        assert _sign_in(app.test_client(), crafted_provider).status_code == 302
+    discovery, _keys = _fetches(crafted_provider)
+    assert discovery == 4  # to start and to finish, each time
