@@ -47,7 +47,12 @@ ENTRIES: list[NavEntry] = [
         ("privacy.erasures", "privacy.audit"),
         rules.can_administer,
     ),
-    NavEntry("Users", "admin.index", ("admin.",), shown_to=rules.can_administer),
+    NavEntry(
+        "Users",
+        "admin.index",
+        ("admin.", "auth.identity_provider"),  # sign-in providers are reached from Users
+        shown_to=rules.can_administer,
+    ),
     NavEntry(
         "Organisations", "organisations.index", ("organisations.",), shown_to=rules.can_administer
     ),

@@ -112,3 +112,15 @@ def test_secret_from_the_environment(app, client, monkeypatch):
     assert provider.client_secret_encrypted == ""
     monkeypatch.setenv("KENT_OIDC_SECRET", "from-the-environment")
     assert oidc.client_secret(provider) == "from-the-environment"
+
+
+def test_sign_in_providers_are_found_from_users_and_organisations(app, client):
+    """Linked from the admin's Users and Organisations pages, and shown in the Users section."""
+    from tests.helpers import page
+
+    _admin(client)
+    for start in ("/admin/users", "/admin/organisations"):
+        assert 'href="/admin/identity-providers"' in client.get(start).get_data(as_text=True)
+    nav = page(client.get("/admin/identity-providers")).one("nav", **{"aria-label": "Menu"})
+    current = [" ".join(a.itertext()).strip() for a in nav.iter("a") if a.get("aria-current")]
+    assert current == ["Users"]
