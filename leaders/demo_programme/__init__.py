@@ -79,6 +79,7 @@ def seed_programme(
         # Everyone was enrolled before the first day (as the finished cohort's people were):
         # enrolled today, they would all be late joiners, with due dates moved past today.
         enrolled = datetime.combine(starts - timedelta(days=14), time(9), tzinfo=UK)
+        demo_learners = {demo_users["learner"].id, demo_users["learner2"].id}
         for user, role in staff:
             db.session.add(
                 CohortMember(cohort_id=cohort.id, user_id=user.id, role=role, added_at=enrolled)
@@ -89,10 +90,11 @@ def seed_programme(
         if index == 1:
             learners.insert(0, demo_users["learner2"])
         for user in learners:
+            # The demo learners joined this week (they have just finished the introduction), so
+            # their due dates are later than their cohort's: a late joiner's, as the dashboard says.
+            joined = now - timedelta(days=5) if user.id in demo_learners else enrolled
             db.session.add(
-                CohortMember(
-                    cohort_id=cohort.id, user_id=user.id, role="learner", added_at=enrolled
-                )
+                CohortMember(cohort_id=cohort.id, user_id=user.id, role="learner", added_at=joined)
             )
         db.session.flush()
         schedule = {
