@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from leaders import downloads
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.services import people as cohort_members
-from leaders.network import services
+from leaders.network import diagram, services
 from leaders.network.graph import (
     PROGRAMME,
     REPORTED,
@@ -47,7 +47,7 @@ from leaders.organisations.sectors import sector_label
 from leaders.text import xml_safe
 
 if TYPE_CHECKING:
-    pass
+    from markupsafe import Markup
 
 WIDTH, HEIGHT = 720, 520
 #: The `layer` values a page takes: reported ties only (the default), or with learning sets drawn.
@@ -112,6 +112,21 @@ class CohortNetwork:
 
     def person(self, person_id: int) -> Person:
         return self.by_id[person_id]
+
+    @property
+    def ties_svg(self) -> Markup:
+        """The diagram's ties (and the programme's pairs, when that layer is shown) as SVG."""
+        return diagram.ties_markup(self.edges, self.programme.edges if self.show_programme else ())
+
+    @property
+    def people_svg(self) -> Markup:
+        """The diagram's people as SVG: numbered circles, named in their titles."""
+        return diagram.people_markup(self.positions, self.numbers)
+
+    @property
+    def tied_names(self) -> dict[int, str]:
+        """Each person's reported ties on the diagram, by name (the table's "Tied to")."""
+        return diagram.tied_names(self.edges)
 
     @property
     def shown_ties(self) -> list[Tie]:
