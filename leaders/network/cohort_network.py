@@ -31,16 +31,16 @@ from leaders.network.graph import (
     Tie,
     build_graph,
     kind_label,
+    pair_kinds,
     tie_key,
 )
-from leaders.network.layout import LegendEntry, NodePosition, layout, sector_legend
+from leaders.network.layout import LegendEntry, NodePosition, layout_pairs, sector_legend
 from leaders.network.metrics import (
     Change,
     NetworkMetrics,
+    attribute_network,
     compare,
     network_metrics,
-    organisation_network,
-    place_network,
 )
 from leaders.network.models import SurveyWave
 from leaders.organisations.sectors import sector_label
@@ -210,14 +210,10 @@ def build(
             previous = waves[index - 1]
             change = compare(network_metrics(people, services.wave_ties(previous)), metrics)
     # Drawn from reported ties alone, so that showing the programme layer moves no one.
-    positions = layout(people, ties, WIDTH, HEIGHT)
+    pairs = pair_kinds(people, ties)
+    positions = layout_pairs(people, pairs, WIDTH, HEIGHT)
     at = {p.id: p for p in positions}
-    graph = build_graph(people, ties)
-    edges = [
-        Edge(at[a], at[b], frozenset(data.get("kinds", ())))
-        for a, b, data in graph.edges(data=True)
-        if a in at and b in at
-    ]
+    edges = [Edge(at[a], at[b], kinds) for (a, b), kinds in pairs.items()]
     return CohortNetwork(
         people,
         not_joined,
@@ -226,8 +222,8 @@ def build(
         positions,
         edges,
         sector_legend({p.sector for p in people}),
-        organisation_network(people, ties)[:15],
-        place_network(people, ties)[:15],
+        attribute_network(people, pairs, "organisation")[:15],
+        attribute_network(people, pairs, "place")[:15],
         waves,
         wave,
         change,
