@@ -40,8 +40,8 @@ from leaders.network.metrics import (
     NetworkMetrics,
     attribute_network,
     compare,
-    network_metrics,
 )
+from leaders.network.metrics_cache import cached_metrics
 from leaders.network.models import SurveyWave
 from leaders.organisations.sectors import sector_label
 from leaders.text import xml_safe
@@ -202,13 +202,13 @@ def build(
     waves = services.waves(cohort_id)
     wave = next((w for w in waves if w.name == wave_name), None) if wave_name else None
     ties = services.wave_ties(wave) if wave else ties_now(cohort_id, waves)
-    metrics = network_metrics(people, ties)
+    metrics = cached_metrics(people, ties)
     change = previous = None
     if wave:
         index = waves.index(wave)
         if index > 0:
             previous = waves[index - 1]
-            change = compare(network_metrics(people, services.wave_ties(previous)), metrics)
+            change = compare(cached_metrics(people, services.wave_ties(previous)), metrics)
     # Drawn from reported ties alone, so that showing the programme layer moves no one.
     pairs = pair_kinds(people, ties)
     positions = layout_pairs(people, pairs, WIDTH, HEIGHT)
