@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from leaders import downloads
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.services import people as cohort_members
-from leaders.network import services
+from leaders.network import diagram, services
 from leaders.network.graph import (
     PROGRAMME,
     REPORTED,
@@ -31,23 +31,23 @@ from leaders.network.graph import (
     Tie,
     build_graph,
     kind_label,
+    pair_kinds,
     tie_key,
 )
-from leaders.network.layout import LegendEntry, NodePosition, layout, sector_legend
+from leaders.network.layout import LegendEntry, NodePosition, layout_pairs, sector_legend
 from leaders.network.metrics import (
     Change,
     NetworkMetrics,
+    attribute_network,
     compare,
-    network_metrics,
-    organisation_network,
-    place_network,
 )
+from leaders.network.metrics_cache import cached_metrics
 from leaders.network.models import SurveyWave
 from leaders.organisations.sectors import sector_label
 from leaders.text import xml_safe
 
 if TYPE_CHECKING:
-    pass
+    from markupsafe import Markup
 
 WIDTH, HEIGHT = 720, 520
 #: The `layer` values a page takes: reported ties only (the default), or with learning sets drawn.
@@ -112,6 +112,21 @@ class CohortNetwork:
 
     def person(self, person_id: int) -> Person:
         return self.by_id[person_id]
+
+    @property
+    def ties_svg(self) -> Markup:
+        """The diagram's ties (and the programme's pairs, when that layer is shown) as SVG."""
+        return diagram.ties_markup(self.edges, self.programme.edges if self.show_programme else ())
+
+    @property
+    def people_svg(self) -> Markup:
+        """The diagram's people as SVG: numbered circles, named in their titles."""
+        return diagram.people_markup(self.positions, self.numbers)
+
+    @property
+    def tied_names(self) -> dict[int, str]:
+        """Each person's reported ties on the diagram, by name (the table's "Tied to")."""
+        return diagram.tied_names(self.edges)
 
     @property
     def shown_ties(self) -> list[Tie]:
@@ -187,22 +202,18 @@ def build(
     waves = services.waves(cohort_id)
     wave = next((w for w in waves if w.name == wave_name), None) if wave_name else None
     ties = services.wave_ties(wave) if wave else ties_now(cohort_id, waves)
-    metrics = network_metrics(people, ties)
+    metrics = cached_metrics(people, ties)
     change = previous = None
     if wave:
         index = waves.index(wave)
         if index > 0:
             previous = waves[index - 1]
-            change = compare(network_metrics(people, services.wave_ties(previous)), metrics)
+            change = compare(cached_metrics(people, services.wave_ties(previous)), metrics)
     # Drawn from reported ties alone, so that showing the programme layer moves no one.
-    positions = layout(people, ties, WIDTH, HEIGHT)
+    pairs = pair_kinds(people, ties)
+    positions = layout_pairs(people, pairs, WIDTH, HEIGHT)
     at = {p.id: p for p in positions}
-    graph = build_graph(people, ties)
-    edges = [
-        Edge(at[a], at[b], frozenset(data.get("kinds", ())))
-        for a, b, data in graph.edges(data=True)
-        if a in at and b in at
-    ]
+    edges = [Edge(at[a], at[b], kinds) for (a, b), kinds in pairs.items()]
     return CohortNetwork(
         people,
         not_joined,
@@ -211,8 +222,8 @@ def build(
         positions,
         edges,
         sector_legend({p.sector for p in people}),
-        organisation_network(people, ties)[:15],
-        place_network(people, ties)[:15],
+        attribute_network(people, pairs, "organisation")[:15],
+        attribute_network(people, pairs, "place")[:15],
         waves,
         wave,
         change,

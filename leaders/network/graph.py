@@ -76,6 +76,26 @@ def tie_key(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+def pair_kinds(
+    people: Iterable[Person], ties: Iterable[Tie]
+) -> dict[tuple[int, int], frozenset[str]]:
+    """Each pair with a tie, as (smaller id, larger id), and its kinds, in key order: the edges
+    `build_graph` makes, without networkx (a page that only reads the pairs needs no graph)."""
+    ids = {person.id for person in people}
+    kinds: dict[tuple[int, int], set[str]] = {}
+    for tie in ties:
+        a, b = tie.a, tie.b
+        if a == b or a not in ids or b not in ids:
+            continue
+        key = (a, b) if a < b else (b, a)
+        found = kinds.get(key)
+        if found is None:
+            kinds[key] = {tie.kind}
+        else:
+            found.add(tie.kind)
+    return {key: frozenset(kinds[key]) for key in sorted(kinds)}
+
+
 def build_graph(people: Iterable[Person], ties: Iterable[Tie]) -> nx.Graph:
     """One node per person (with organisation, sector, place, name); one edge per pair with a tie.
 
@@ -84,6 +104,7 @@ def build_graph(people: Iterable[Person], ties: Iterable[Tie]) -> nx.Graph:
     """
     import networkx as nx  # here, not at import: see leaders/network/__init__.py
 
+    people = list(people)
     graph = nx.Graph()
     for person in sorted(people, key=lambda p: p.id):
         graph.add_node(
@@ -93,11 +114,6 @@ def build_graph(people: Iterable[Person], ties: Iterable[Tie]) -> nx.Graph:
             sector=person.sector,
             place=person.place,
         )
-    kinds: dict[tuple[int, int], set[str]] = {}
-    for tie in ties:
-        if tie.a == tie.b or tie.a not in graph or tie.b not in graph:
-            continue
-        kinds.setdefault(tie_key(tie.a, tie.b), set()).add(tie.kind)
-    for (a, b), edge_kinds in sorted(kinds.items()):
-        graph.add_edge(a, b, kinds=frozenset(edge_kinds), weight=len(edge_kinds))
+    for (a, b), edge_kinds in pair_kinds(people, ties).items():
+        graph.add_edge(a, b, kinds=edge_kinds, weight=len(edge_kinds))
     return graph

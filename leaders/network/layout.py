@@ -33,12 +33,12 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from leaders.network.graph import Person, Tie, build_graph
+from leaders.network.graph import Person, Tie, pair_kinds
 from leaders.organisations.sectors import Sector
 
 if TYPE_CHECKING:
@@ -112,10 +112,18 @@ def network_version(graph: nx.Graph) -> str:
     `build_graph` adds nodes and edges in a fixed order, but the hash sorts them anyway so that it
     never depends on the order records came in.
     """
-    nodes = sorted(graph)
     edges = sorted(
         (min(a, b), max(a, b), int(data.get("weight", 1))) for a, b, data in graph.edges(data=True)
     )
+    return _version(sorted(graph), edges)
+
+
+def pairs_version(ids: Iterable[int], pairs: Mapping[tuple[int, int], frozenset[str]]) -> str:
+    """`network_version` of the graph of these people and `pair_kinds` pairs, without the graph."""
+    return _version(sorted(ids), sorted((a, b, len(kinds)) for (a, b), kinds in pairs.items()))
+
+
+def _version(nodes: list[int], edges: list[tuple[int, int, int]]) -> str:
     return hashlib.sha256(repr((nodes, edges)).encode()).hexdigest()[:32]
 
 
@@ -133,12 +141,18 @@ class LayoutCache:
         self._lock = threading.Lock()
 
     def positions(self, graph: nx.Graph, seed: int) -> dict[int, tuple[float, float]]:
-        key = (network_version(graph), seed)
+        return self.positions_for(network_version(graph), seed, lambda: graph)
+
+    def positions_for(
+        self, version: str, seed: int, graph: Callable[[], nx.Graph]
+    ) -> dict[int, tuple[float, float]]:
+        """The positions for this network version; `graph` is called to lay it out on a miss."""
+        key = (version, seed)
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        found = _spring(graph, seed)
+        found = _spring(graph(), seed)
         with self._lock:
             self.computed += 1
             self._entries[key] = found
@@ -185,23 +199,48 @@ def layout(
     Positions are rounded to one decimal place, and listed in person-id order. The spring layout
     itself comes from `cache` when this network version was laid out before.
     """
+    people = list(people)
+    return layout_pairs(people, pair_kinds(people, ties), width, height, seed, margin)
+
+
+def layout_pairs(
+    people: Iterable[Person],
+    pairs: Mapping[tuple[int, int], frozenset[str]],
+    width: float = 800,
+    height: float = 600,
+    seed: int = 1,
+    margin: float = 40,
+) -> list[NodePosition]:
+    """`layout`, from the pairs `pair_kinds` gives: a page that has them builds a graph only when
+    this network version is not cached (the graph `build_graph` would make, as the layout reads it:
+    nodes in id order, edges in key order, weighted by their number of kinds)."""
     if width <= 2 * margin or height <= 2 * margin:
         raise ValueError(f"The box must be larger than twice the margin ({margin}) each way")
-    graph = build_graph(people, ties)
-    if not graph:
+    by_id = {p.id: p for p in people}
+    if not by_id:
         return []
-    spring = cache.positions(graph, seed)
-    nodes = list(graph)
+    nodes = sorted(by_id)
+
+    def graph() -> nx.Graph:
+        import networkx as nx  # here, not at import: see leaders/network/__init__.py
+
+        made = nx.Graph()
+        made.add_nodes_from(nodes)
+        for (a, b), kinds in pairs.items():
+            made.add_edge(a, b, kinds=kinds, weight=len(kinds))
+        return made
+
+    spring = cache.positions_for(pairs_version(nodes, pairs), seed, graph)
     xs = _fit([spring[n][0] for n in nodes], margin, width - margin)
     ys = _fit([spring[n][1] for n in nodes], margin, height - margin)
     return [
         NodePosition(
             id=node,
-            name=graph.nodes[node]["name"],
-            sector=graph.nodes[node]["sector"],
+            name=by_id[node].name,
+            sector=by_id[node].sector,
             x=round(x, 1),
             y=round(y, 1),
-            colour=sector_colour(graph.nodes[node]["sector"]),
+            colour=sector_colour(by_id[node].sector),
         )
         for node, x, y in zip(nodes, xs, ys, strict=True)
     ]

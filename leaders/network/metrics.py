@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import igraph
 
-from leaders.network.graph import Person, Tie, build_graph, tie_key
+from leaders.network.graph import Person, Tie, pair_kinds, tie_key
 
 #: Work (sources x (4 x people + ties)) up to which betweenness is exact; above it, the estimate's.
 #: About 0.4 s of igraph on a 2-core machine.
@@ -277,10 +277,18 @@ def network_metrics(people: Iterable[Person], ties: Iterable[Tie]) -> NetworkMet
 def _attribute_network(
     people: Iterable[Person], ties: Iterable[Tie], attribute: str
 ) -> list[tuple[str, str, int]]:
-    graph = build_graph(people, ties)
+    people = list(people)
+    return attribute_network(people, pair_kinds(people, ties), attribute)
+
+
+def attribute_network(
+    people: Iterable[Person], pairs: Iterable[tuple[int, int]], attribute: str
+) -> list[tuple[str, str, int]]:
+    """`organisation_network` or `place_network` (`attribute`), from the pairs `pair_kinds` gives."""
+    value = {p.id: getattr(p, attribute) for p in people}
     weights: Counter[tuple[str, str]] = Counter()
-    for a, b in graph.edges():
-        x, y = graph.nodes[a][attribute], graph.nodes[b][attribute]
+    for a, b in pairs:
+        x, y = value[a], value[b]
         if x is None or y is None or x == y:
             continue
         weights[(x, y) if x < y else (y, x)] += 1

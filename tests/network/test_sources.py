@@ -115,7 +115,12 @@ def test_confirming_sets_changes_no_reported_figure(app, client):
     plain = client.get(path).get_data(as_text=True)
     layered = client.get(f"{path}?layer=programme").get_data(as_text=True)
     assert "app-network__tie--programme" not in plain
-    assert layered.count("app-network__tie--programme") == len(new_pairs)
+    # One dashed path, one move-and-line per pair (leaders/network/diagram.py).
+    dashed = re.search(
+        r'<path class="[^"]*app-network__tie--programme" fill="none" d="([^"]*)"', layered
+    )
+    assert layered.count("app-network__tie--programme") == 1
+    assert dashed.group(1).count("M") == dashed.group(1).count("L") == len(new_pairs)
     assert 'aria-current="page">Also show learning sets' in layered
 
 
