@@ -6,14 +6,19 @@ each test every table is emptied.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from types import CodeType
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from flask_migrate import upgrade
+from jinja2 import Environment
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
@@ -46,6 +51,64 @@ def migrated_url(database_url: str) -> str:
 
 
 _CONTENT_CACHE = tempfile.mkdtemp(prefix="leaders-test-content-cache-")
+
+
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates shared by every app that a test process builds.
+
+    Each test builds its own app, so its own Jinja environment, which would compile every template
+    it renders again (about a tenth of a second a test). This cache hands a new environment the code
+    that an identical one compiled before. Its key holds the template's name, file and source (a
+    changed template is compiled afresh) and every setting of the environment that changes the
+    generated code, so an app configured differently never gets another's code.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, CodeType] = {}
+
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str):
+        autoescape = environment.autoescape
+        settings = (
+            name,
+            filename,
+            autoescape(name) if callable(autoescape) else autoescape,
+            environment.block_start_string,
+            environment.block_end_string,
+            environment.variable_start_string,
+            environment.variable_end_string,
+            environment.comment_start_string,
+            environment.comment_end_string,
+            environment.line_statement_prefix,
+            environment.line_comment_prefix,
+            environment.trim_blocks,
+            environment.lstrip_blocks,
+            environment.newline_sequence,
+            environment.keep_trailing_newline,
+            environment.optimized,
+            environment.is_async,
+            _qualified(environment.finalize),
+            sorted(environment.extensions),
+            _qualified(environment.code_generator_class),
+        )
+        key = hashlib.sha256(repr(settings).encode()).hexdigest()
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        bucket.code = self._code.get(f"{bucket.key}:{bucket.checksum}")
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self._code[f"{bucket.key}:{bucket.checksum}"] = bucket.code
+
+
+def _qualified(thing) -> str | None:
+    return None if thing is None else f"{thing.__module__}.{thing.__qualname__}"
+
+
+# Flask builds each app's Jinja environment from these options (create_app uses plain Flask).
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": SharedTemplateCode()}
 
 
 def make_app(database_url: str, **overrides) -> Flask:
@@ -115,7 +178,6 @@ def count_queries(app: Flask):
 
     On the test app's database, or another app's: `with count_queries(other_app) as q: ...`.
     """
-    from contextlib import contextmanager
 
     @contextmanager
     def counting(on: Flask | None = None) -> Iterator[QueryCounter]:
