@@ -6,8 +6,10 @@ each test every table is emptied.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,7 +85,9 @@ def migrated_url(database_url: str) -> str:
     return database_url
 
 
+# One per test process (each xdist worker has its own), removed when the process ends.
 _CONTENT_CACHE = tempfile.mkdtemp(prefix="leaders-test-content-cache-")
+atexit.register(shutil.rmtree, _CONTENT_CACHE, ignore_errors=True)
 
 
 class SharedTemplateCode(BytecodeCache):
