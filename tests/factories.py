@@ -15,10 +15,17 @@ PASSWORD = "correct-horse-battery-staple"
 _seq = itertools.count(1)
 
 
+#: scrypt with a small work factor (werkzeug's default is 2**15, about 0.1 s a check). A stored hash
+#: carries its parameters and the app checks it by them, so a test user signs in through the same
+#: code, only faster: hundreds of tests sign someone in. Passwords that the app itself sets (a reset,
+#: a change, the demo accounts) still get the app's own, full-cost hash.
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+
+
 @cache
 def _hash(password: str) -> str:
     """Hash each test password once: scrypt is slow on purpose, and tests make many users."""
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=TEST_HASH_METHOD)
 
 
 def make_user(**overrides) -> User:
