@@ -299,6 +299,34 @@ def test_count_table(render, counts):
     _same(hand, macro)
 
 
+# The dashboard's filter selects: hand-written in oversight/_dashboard_filters.html because the five
+# govukSelect calls were about a fifth of rendering the dashboard at 200 learners (bench/dashboard.py).
+FILTERS = ROOT / "leaders" / "templates" / "oversight" / "_dashboard_filters.html"
+SELECT = "govuk_frontend_jinja/components/select/macro.html"
+
+
+@pytest.mark.parametrize("chosen", ["", "b&c", "-"])
+def test_filter_select(render, chosen):
+    from leaders.oversight.dashboard_table import Filter
+
+    f = Filter(
+        "organisation",
+        "Organisation & <body>",
+        [("a", "Barnsley <Council>"), ("b&c", 'O\'Hara "Trust"'), ("-", "Not recorded")],
+        chosen,
+    )
+    hand = render(_hand_written("filter_select", FILTERS.read_text()), f=f)
+    macro = render(
+        f'{{% from "{SELECT}" import govukSelect %}}'
+        '{{ govukSelect({"id": f.name, "name": f.name, "label": {"text": f.label, "classes": '
+        '"govuk-label--s"}, "items": f.items}) }}',
+        f=f,
+    )
+    assert hand.count(" selected") == (1 if chosen else 0)
+    assert "Barnsley &lt;Council&gt;" in hand
+    _same(hand, macro)
+
+
 # The lesson page's radios, checkboxes and buttons: hand-written in templates/learning (between the same
 # markers) because through govukRadios and govukButton the lesson page fell from 0.42 to 0.29 of the bare
 # endpoint (bench/pages.py, two runs each).

@@ -93,7 +93,8 @@ class Cell:
 @dataclass
 class LearnerRow:
     person: Person
-    cells: list[Cell]
+    #: Shared with every learner whose progress and due dates are the same: not to be changed.
+    cells: tuple[Cell, ...]
     completed: int
     total: int
     attended: int = 0
@@ -304,8 +305,12 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
             )
         return found
 
+    # Learners with the same progress and the same due dates have the same cells, lessons done
+    # and overdue modules: each such pattern is worked out once (a cohort has far fewer patterns
+    # than learners), and the funnel counts each pattern once per learner with it.
+    patterns: dict[tuple, _Pattern] = {}
+    seen: Counter[tuple] = Counter()
     rows: list[LearnerRow] = []
-    completed_by_module = [0] * len(columns)
     for person in learners:
         joined_on = uk_today(as_utc(person.joined_at)) if person.joined_at else None
         key = (joined_on, person.due_offset_days)
@@ -315,28 +320,34 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
                 _before(c.dates.for_member_on(starts_on, joined_on, key[1]).due_on, today)
                 for c in columns
             ]
-        cells = [cell(i, n, late[i]) for i, n in enumerate(done[person.user_id])]
-        lessons_done = 0
-        for i, c in enumerate(cells):
-            lessons_done += min(c.done, c.total)
-            if c.status == "completed":
-                completed_by_module[i] += 1
+        counts = done[person.user_id]
+        pattern_key = (key, *counts)
+        pattern = patterns.get(pattern_key)
+        if pattern is None:
+            pattern = patterns[pattern_key] = _Pattern.of(
+                tuple(cell(i, n, late[i]) for i, n in enumerate(counts))
+            )
+        seen[pattern_key] += 1
         present, absent, apologies = attendance.get(person.user_id, NO_MARKS)
         row = LearnerRow(
             person,
-            cells,
-            lessons_done,
+            pattern.cells,
+            pattern.lessons_done,
             total_lessons,
             attended=present,
             missed=absent,
             apologies=apologies,
             held=held,
         )
-        found = _risks(row, now, grace)
+        found = _risks(row, now, grace, pattern.overdue)
         if found:
             row.risks = [text for _kind, text in found]
             row.risk_kinds = frozenset(kind for kind, _text in found)
         rows.append(row)
+    completed_by_module = [0] * len(columns)
+    for pattern_key, learners_with_it in seen.items():
+        for index in patterns[pattern_key].completed:
+            completed_by_module[index] += learners_with_it
 
     count = len(rows)
     funnel = [
@@ -359,12 +370,33 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
     )
 
 
+@dataclass(frozen=True)
+class _Pattern:
+    """What one progress pattern (lessons done per module, under one set of due dates) shows."""
+
+    cells: tuple[Cell, ...]
+    lessons_done: int
+    #: The modules completed (indexes), and how many are past their due date.
+    completed: tuple[int, ...]
+    overdue: int
+
+    @classmethod
+    def of(cls, cells: tuple[Cell, ...]) -> _Pattern:
+        return cls(
+            cells,
+            sum(min(c.done, c.total) for c in cells),
+            tuple(i for i, c in enumerate(cells) if c.status == "completed"),
+            sum(1 for c in cells if c.overdue),
+        )
+
+
 def _before(due_on: date | None, today: date) -> bool:
     return bool(due_on and due_on < today)
 
 
-def _risks(row: LearnerRow, now: datetime, grace: timedelta) -> list[tuple[str, str]]:
-    """Why a learner needs a nudge, as (kind, words a programme manager can act on)."""
+def _risks(row: LearnerRow, now: datetime, grace: timedelta, overdue: int) -> list[tuple[str, str]]:
+    """Why a learner needs a nudge, as (kind, words a programme manager can act on); `overdue`
+    is how many of their modules are past their due date."""
     risks: list[tuple[str, str]] = []
     person = row.person
     if person.last_sign_in_at is None:
@@ -375,7 +407,6 @@ def _risks(row: LearnerRow, now: datetime, grace: timedelta) -> list[tuple[str, 
     elif person.last_active_at and now - as_utc(person.last_active_at) >= INACTIVE_AFTER:
         days = (now - as_utc(person.last_active_at)).days
         risks.append((INACTIVE, f"No activity for {plural(days, 'day')}"))
-    overdue = sum(1 for c in row.cells if c.overdue)
     if overdue:
         risks.append((OVERDUE, f"{plural(overdue, 'module')} past due date"))
     if row.missed >= MISSED_SESSIONS_RISK:
