@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 T = TypeVar("T")
@@ -178,6 +179,36 @@ class Page(Generic[T]):
     @property
     def next(self) -> int | None:
         return self.number + 1 if self.number < self.pages else None
+
+    def numbers(self) -> list[int | None]:
+        """The page numbers the pager links to: the first and last, and those either side of this
+        one, in order; None where pages are left out (an ellipsis)."""
+        wanted = sorted({1, self.pages, *range(max(1, self.number - 1), self.number + 2)})
+        shown: list[int | None] = []
+        for n in (n for n in wanted if 1 <= n <= self.pages):
+            if shown and n > (shown[-1] or 0) + 1:
+                shown.append(None)
+            shown.append(n)
+        return shown
+
+    def pagination(self, endpoint: str, url_args: Mapping[str, Any], label: str) -> dict[str, Any]:
+        """govukPagination's parameters for this page: previous, next and numbered links that keep
+        `url_args` (the filters, search and sort) with the page's own."""
+
+        def href(n: int) -> str:
+            return url_for(endpoint, **{**url_args, **self.state.page_args(n)})
+
+        return {
+            "previous": {"href": href(self.previous)} if self.previous else None,
+            "next": {"href": href(self.next)} if self.next else None,
+            "items": [
+                {"ellipsis": True}
+                if n is None
+                else {"number": n, "href": href(n), "current": n == self.number}
+                for n in self.numbers()
+            ],
+            "landmarkLabel": label,
+        }
 
 
 def sort_rows(

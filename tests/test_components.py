@@ -195,7 +195,7 @@ def _board():
             3,
         ),
         row(
-            person(9, "Bo", None, None, None, datetime(2026, 3, 2, 10, 0, tzinfo=UTC)),
+            person(9, "Bo\x0b Smith", None, None, None, datetime(2026, 3, 2, 10, 0, tzinfo=UTC)),
             [Cell(0, 3, "not-started", False), Cell(0, 4, "not-open", False)],
             0,
             0,
@@ -259,6 +259,7 @@ def test_dashboard_tables(render, table, sort):
     hand = render(TABLE_MACROS + _hand_written(table), **context)
     macro = render(DASHBOARD_MACRO_TABLES + f"{{{{ {MACRO_CALLS[table]} }}}}", **context)
     assert "Ann &lt;b&gt;O&#39;Hara&lt;/b&gt;" in hand
+    assert "Bo\ufffd Smith" in hand  # a control character shown as the template shows it
     assert 'href="/cohorts/1/learners/9"' in hand
     # Only the sorted column says a direction: the learners by `sort`, descending; the at-risk
     # list by why, ascending.

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from werkzeug.datastructures import MultiDict
 
-from leaders.tables import TableState, matches, sort_rows
+from leaders.tables import Page, TableState, matches, sort_rows
 
 SORTS = ("name", "done")
 
@@ -75,3 +78,21 @@ def test_search_needs_every_word_somewhere() -> None:
     assert matches("ada love", "Ada Lovelace", "ada@example.org")
     assert not matches("ada grace", "Ada Lovelace", "ada@example.org")
     assert matches("", "anyone")
+
+
+@pytest.mark.parametrize(
+    ("number", "pages", "expected"),
+    [
+        (5, 10, [1, None, 4, 5, 6, None, 10]),
+        (1, 10, [1, 2, None, 10]),
+        (10, 10, [1, None, 9, 10]),
+        (2, 3, [1, 2, 3]),
+        (3, 5, [1, 2, 3, 4, 5]),
+        (1, 2, [1, 2]),
+    ],
+)
+def test_the_pager_links_the_ends_and_the_neighbours(number, pages, expected):
+    state = TableState.read({"page": str(number)}, sorts=["name"], default_sort="name")
+    page = Page.of(replace(state, per_page=1), list(range(pages)))
+    assert page.number == number
+    assert page.numbers() == expected

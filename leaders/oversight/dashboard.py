@@ -228,12 +228,10 @@ NO_MARKS: Marks = (0, 0, 0)
 
 
 def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Marks]]:
-    """The sessions held so far, and each learner's marks at them, counted in the database."""
-    held = db.session.scalar(
-        select(func.count())
-        .select_from(CohortSession)
-        .where(CohortSession.cohort_id == access.cohort.id, CohortSession.starts_at <= now)
-    )
+    """The sessions held so far, and each learner's marks at them, counted in the database (one
+    query, and a second only when no one has a mark yet)."""
+    held_so_far = (CohortSession.cohort_id == access.cohort.id) & (CohortSession.starts_at <= now)
+    held_query = select(func.count()).select_from(CohortSession).where(held_so_far)
 
     def marked(status: AttendanceStatus):
         return func.count(case((Attendance.status == status.value, 1)))
@@ -244,13 +242,15 @@ def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Mar
             marked(AttendanceStatus.PRESENT),
             marked(AttendanceStatus.ABSENT),
             marked(AttendanceStatus.APOLOGIES),
+            held_query.scalar_subquery(),
         )
         .join(CohortSession, CohortSession.id == Attendance.session_id)
-        .where(CohortSession.cohort_id == access.cohort.id, CohortSession.starts_at <= now)
+        .where(held_so_far)
         .group_by(Attendance.user_id)
     ).all()
+    held = rows[0][4] if rows else db.session.scalar(held_query)
     return held or 0, {
-        user_id: (present, absent, apologies) for user_id, present, absent, apologies in rows
+        user_id: (present, absent, apologies) for user_id, present, absent, apologies, _ in rows
     }
 
 
