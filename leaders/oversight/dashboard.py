@@ -90,7 +90,7 @@ class Cell:
         return f"{label}, overdue" if self.overdue else label
 
 
-@dataclass
+@dataclass(slots=True)
 class LearnerRow:
     person: Person
     #: Shared with every learner whose progress and due dates are the same: not to be changed.
@@ -165,7 +165,7 @@ class Dashboard:
             if r.person.last_active_at and as_utc(r.person.last_active_at) >= since
         )
 
-    @property
+    @cached_property
     def at_risk(self) -> list[LearnerRow]:
         return [row for row in self.learners if row.risks]
 
@@ -311,8 +311,13 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
     patterns: dict[tuple, _Pattern] = {}
     seen: Counter[tuple] = Counter()
     rows: list[LearnerRow] = []
+    joined_days: dict[datetime | None, date | None] = {None: None}  # an import adds many at once
     for person in learners:
-        joined_on = uk_today(as_utc(person.joined_at)) if person.joined_at else None
+        joined_at = person.joined_at
+        if joined_at in joined_days:
+            joined_on = joined_days[joined_at]
+        else:
+            joined_on = joined_days[joined_at] = uk_today(as_utc(joined_at))
         key = (joined_on, person.due_offset_days)
         late = overdue_by.get(key)
         if late is None:

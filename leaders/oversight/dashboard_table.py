@@ -141,13 +141,18 @@ def _keep(row: LearnerRow, name: str, value: str) -> bool:
     return found is None if value == NOT_RECORDED else found == value
 
 
-def read_state(board: Dashboard, args: MultiDict[str, str] | Mapping[str, str]) -> TableState:
-    """The learners' table state: a filter value the cohort has no option for is dropped."""
+def read_state(
+    board: Dashboard,
+    args: MultiDict[str, str] | Mapping[str, str],
+    offered: list[Filter] | None = None,
+) -> TableState:
+    """The learners' table state: a filter value the cohort has no option for is dropped.
+    (`offered`: the board's filters, if the caller has worked them out already.)"""
     state = TableState.read(
         args, sorts=_learner_keys(len(board.columns)), default_sort=DEFAULT_SORT, filters=FILTERS
     )
-    offered = {f.name: {v for v, _ in f.options} for f in _filters(board, {})}
-    kept = {k: v for k, v in state.filters.items() if v in offered[k]}
+    values = {f.name: {v for v, _ in f.options} for f in offered or _filters(board, {})}
+    kept = {k: v for k, v in state.filters.items() if v in values[k]}
     return replace(state, filters=kept) if kept != dict(state.filters) else state
 
 
@@ -218,7 +223,8 @@ class DashboardTables:
 def tables(
     board: Dashboard, args: MultiDict[str, str] | Mapping[str, str], cohort_id: int
 ) -> DashboardTables:
-    state = read_state(board, args)
+    offered = _filters(board, {})
+    state = read_state(board, args, offered)
     rows = filtered_rows(board, state)
     risk_state = TableState.read(args, sorts=RISK_KEYS, default_sort="name", prefix=RISK_PREFIX)
     at_risk = sort_rows([r for r in rows if r.risks], risk_state, RISK_KEYS)
@@ -227,7 +233,7 @@ def tables(
         state,
         state.paged(rows),
         risk_state.paged(at_risk),
-        _filters(board, state.filters),
+        [replace(f, chosen=state.filters.get(f.name, "")) for f in offered],
         len(board.learners),
     )
 
