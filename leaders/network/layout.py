@@ -31,14 +31,13 @@ from `sector_legend()` and a table of the same data.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from leaders.network.graph import Person, Tie, pair_kinds
+from leaders.network.lru import LRU
 from leaders.organisations.sectors import Sector
 
 if TYPE_CHECKING:
@@ -127,18 +126,13 @@ def _version(nodes: list[int], edges: list[tuple[int, int, int]]) -> str:
     return hashlib.sha256(repr((nodes, edges)).encode()).hexdigest()[:32]
 
 
-class LayoutCache:
-    """A bounded, thread-safe LRU of unit-square positions keyed on (version, seed).
-
-    `computed` counts the layouts actually computed (cache misses), so a test can tell that a
-    second page view on the same network reused the first one's picture.
-    """
+class LayoutCache(LRU[tuple[str, int], dict[int, tuple[float, float]]]):
+    """Unit-square positions keyed on (version, seed). `computed` counts the layouts actually
+    computed (cache misses), so a test can tell that a second page view on the same network
+    reused the first one's picture."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.computed = 0
-        self._entries: OrderedDict[tuple[str, int], dict[int, tuple[float, float]]] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(size)
 
     def positions(self, graph: nx.Graph, seed: int) -> dict[int, tuple[float, float]]:
         return self.positions_for(network_version(graph), seed, lambda: graph)
@@ -147,24 +141,7 @@ class LayoutCache:
         self, version: str, seed: int, graph: Callable[[], nx.Graph]
     ) -> dict[int, tuple[float, float]]:
         """The positions for this network version; `graph` is called to lay it out on a miss."""
-        key = (version, seed)
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        found = _spring(graph(), seed)
-        with self._lock:
-            self.computed += 1
-            self._entries[key] = found
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return found
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.computed = 0
+        return self.get_or_make((version, seed), lambda: _spring(graph(), seed))
 
 
 #: The process's layouts (each worker keeps its own).

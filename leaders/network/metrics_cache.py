@@ -15,11 +15,10 @@ requests can share it.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 
 from leaders.network.graph import Person, Tie, tie_key
+from leaders.network.lru import LRU
 from leaders.network.metrics import NetworkMetrics, network_metrics
 
 #: How many versions' figures the process keeps (a page shows one or two: a wave and the one
@@ -38,40 +37,19 @@ def metrics_version(people: Iterable[Person], pairs: Iterable[tuple[int, int]]) 
     return hashlib.sha256(repr((rows, keys)).encode()).hexdigest()[:32]
 
 
-class MetricsCache:
-    """A bounded, thread-safe LRU of `NetworkMetrics` keyed on `metrics_version`.
-
-    `computed` counts the figures actually worked out (cache misses), so a test can tell that a
-    second page view on the same network reused the first one's.
-    """
+class MetricsCache(LRU[str, NetworkMetrics]):
+    """`NetworkMetrics` keyed on `metrics_version`. `computed` counts the figures actually worked
+    out (cache misses), so a test can tell that a second page view on the same network reused the
+    first one's."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.computed = 0
-        self._entries: OrderedDict[str, NetworkMetrics] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(size)
 
     def metrics(self, people: Iterable[Person], ties: Iterable[Tie]) -> NetworkMetrics:
         """`network_metrics(people, ties)`, from the cache when this version was measured before."""
         people, ties = list(people), list(ties)
         key = metrics_version(people, ((t.a, t.b) for t in ties))
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        found = network_metrics(people, ties)
-        with self._lock:
-            self.computed += 1
-            self._entries[key] = found
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return found
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.computed = 0
+        return self.get_or_make(key, lambda: network_metrics(people, ties))
 
 
 #: The process's figures (each worker keeps its own).

@@ -27,6 +27,7 @@ PURE = [
     "allocation_score",
     "allocation_search",
     "layout",
+    "lru",
 ]
 #: The one module of another feature the core may read: the sector taxonomy, plain data.
 SECTORS = Path(metrics.__file__).parent.parent / "organisations" / "sectors.py"

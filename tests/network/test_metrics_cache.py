@@ -70,7 +70,7 @@ def test_the_cache_is_bounded_and_least_recently_used_goes_first():
     assert small.computed == 3
     small.metrics(people, networks[0])  # evicted by the third: worked out again
     assert small.computed == 4
-    assert len(small._entries) == 2
+    assert len(small) == 2
 
 
 def test_a_second_view_reuses_the_figures_and_a_new_tie_gives_fresh_ones(app, client):
