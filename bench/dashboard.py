@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -175,26 +173,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.update(
-            {"INSTANCE_DIR": tmp, "CONTENT_CACHE_DIR": f"{tmp}/cache", "LOG_LEVEL": "WARNING"}
-        )
         from flask_migrate import upgrade
         from sqlalchemy import event
 
-        from leaders import create_app
         from leaders.extensions import db
 
-        app = create_app(
-            "production",
-            {
-                "SECRET_KEY": "b" * 64,
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
-                "SESSION_COOKIE_SECURE": False,
-                "SESSION_COOKIE_NAME": "session",
-                "PREFERRED_URL_SCHEME": "http",
-                **production.settings(),
-            },
-        )
+        app = production.in_process_app(tmp, "b")
         with app.app_context():
             upgrade()
             started = time.perf_counter()
@@ -204,15 +188,7 @@ def main() -> None:
             )
             engine = db.engine
         client = app.test_client()
-        page = client.get("/sign-in").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        assert (
-            client.post(
-                "/sign-in",
-                data={"email": "manager@bench.example", "password": PASSWORD, "csrf_token": token},
-            ).status_code
-            == 302
-        )
+        production.sign_in(client, "manager@bench.example", PASSWORD)
 
         from leaders.runtime import tune_gc
 

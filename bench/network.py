@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import statistics
@@ -248,36 +247,16 @@ def build_cohort(size: int, rng: random.Random) -> int:
 def page(size: int, runs: int) -> tuple[float, float, int]:
     """(first view ms, warm view ms as the median of `runs`, reported ties shown) for the page."""
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.update(
-            {"INSTANCE_DIR": tmp, "CONTENT_CACHE_DIR": f"{tmp}/cache", "LOG_LEVEL": "WARNING"}
-        )
         from flask_migrate import upgrade
 
-        from leaders import create_app
         from leaders.runtime import tune_gc
 
-        app = create_app(
-            "production",
-            {
-                "SECRET_KEY": "n" * 64,
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
-                "SESSION_COOKIE_SECURE": False,
-                "SESSION_COOKIE_NAME": "session",
-                "PREFERRED_URL_SCHEME": "http",
-                **production.settings(),
-            },
-        )
+        app = production.in_process_app(tmp, "n")
         with app.app_context():
             upgrade()
             cohort_id = build_cohort(size, random.Random(300))
         client = app.test_client()
-        form = client.get("/sign-in").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
-        signed_in = client.post(
-            "/sign-in",
-            data={"email": "manager@bench.example", "password": PASSWORD, "csrf_token": token},
-        )
-        assert signed_in.status_code == 302, signed_in.status_code
+        production.sign_in(client, "manager@bench.example", PASSWORD)
         path = f"/cohorts/{cohort_id}/network"
 
         def get() -> str:
