@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from leaders.auth import crypto
@@ -100,6 +101,8 @@ def test_password_domain_gets_the_password_form_and_can_set_up_two_factor(browse
     secret = page.locator("#totp-secret").inner_text()
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Turn on two-factor authentication").click()
+    # The codes page comes after the server has hashed ten codes: wait for it, then read them.
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     assert all(re.fullmatch(r"\d{5}-\d{5}", c) for c in codes)
