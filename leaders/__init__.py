@@ -16,6 +16,7 @@ from leaders import delivery, filters, inputs, navigation, outbox, security
 from leaders.auth import rules
 from leaders.extensions import csrf, db, limiter, login_manager, migrate
 from leaders.forms import error_summary
+from leaders.tables import table_url
 from leaders.templating import Environment, register_shared_macros
 from leaders.text import shown_in_page
 
@@ -79,6 +80,7 @@ def _register_templates(app: Flask) -> None:
     )
     WTFormsHelpers(app)
     app.add_template_global(error_summary)
+    app.add_template_global(table_url)
     filters.init_app(app)
 
 

@@ -19,8 +19,9 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote, urlencode
 
-from flask import url_for
+from flask import current_app, g, url_for
 from werkzeug.datastructures import MultiDict
 
 T = TypeVar("T")
@@ -196,7 +197,7 @@ class Page(Generic[T]):
         `url_args` (the filters, search and sort) with the page's own."""
 
         def href(n: int) -> str:
-            return url_for(endpoint, **{**url_args, **self.state.page_args(n)})
+            return table_url(endpoint, {**url_args, **self.state.page_args(n)})
 
         return {
             "previous": {"href": href(self.previous)} if self.previous else None,
@@ -237,3 +238,47 @@ def matches(query: str, *texts: str | None) -> bool:
     words = query.casefold().split()
     haystack = " ".join(t.casefold() for t in texts if t)
     return all(word in haystack for word in words)
+
+
+#: What Werkzeug leaves unquoted in a query string, and Flask in an anchor (url_for).
+_QUERY_SAFE = "!$'()*,/:;?@"
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+def table_url(endpoint: str, args: Mapping[str, Any]) -> str:
+    """`url_for(endpoint, **args)` for a table's sort and page links: the same address, cheaper.
+
+    A table page draws a few dozen of these, and each url_for matches the endpoint's rule again
+    (about 10 µs). Here the path (url_for with the rule's own arguments only) is worked out once
+    per request and endpoint, and the query string and anchor are added as Werkzeug and Flask add
+    them (the same safe characters; None values left out). tests/test_tables.py checks the two agree.
+    A relative endpoint (".name") goes to url_for as it is.
+    """
+    if endpoint.startswith("."):
+        return url_for(endpoint, **args)
+    names = _path_arguments(endpoint)
+    path = {k: v for k, v in args.items() if k in names}
+    paths = g.setdefault("table_paths", {})
+    key = (endpoint, tuple(path.items()))
+    base = paths.get(key)
+    if base is None:
+        base = paths[key] = url_for(endpoint, **path)
+    query = [
+        (k, v)
+        for k, v in args.items()
+        if k not in names and not k.startswith("_") and v is not None
+    ]
+    url = f"{base}?{urlencode(query, safe=_QUERY_SAFE)}" if query else base
+    anchor = args.get("_anchor")
+    return f"{url}#{quote(anchor, safe=_ANCHOR_SAFE)}" if anchor is not None else url
+
+
+def _path_arguments(endpoint: str) -> frozenset[str]:
+    """The names an endpoint's rules take in the path (read once per app: the rules do not change)."""
+    known: dict[str, frozenset[str]] = current_app.extensions.setdefault("table_path_arguments", {})
+    found = known.get(endpoint)
+    if found is None:
+        found = known[endpoint] = frozenset().union(
+            *(rule.arguments for rule in current_app.url_map.iter_rules(endpoint))
+        )
+    return found
