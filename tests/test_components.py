@@ -286,7 +286,7 @@ COUNT_TABLE_MACRO = (Path(__file__).parent / "fixtures" / "count_table_macro.htm
     ],
 )
 def test_count_table(render, counts):
-    from leaders.oversight.dashboard import Count
+    from leaders.charts import Count
 
     context = {"counts": [Count(*c) for c in counts]}
     hand = render('{{ count_table("Learners by <place>", counts, "Place & area") }}', **context)

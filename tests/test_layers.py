@@ -48,6 +48,7 @@ PLUMBING = {
     "pdf",
     "delivery",
     "runtime",
+    "charts",
     "outbox",  # a package: the email outbox and its job queue (models, jobs, tasks)
 }
 FEATURES = [

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import Select, bindparam, case, func, select
 
 from leaders.catalogue.model import Catalogue, Course, Module
+from leaders.charts import Count, counts, percent
 from leaders.cohorts.access import CohortAccess, ModuleDates
 from leaders.cohorts.models import (
     Attendance,
@@ -120,13 +121,6 @@ class LearnerRow:
 
 
 @dataclass(frozen=True)
-class Count:
-    label: str
-    count: int
-    percent: int
-
-
-@dataclass(frozen=True)
 class Dashboard:
     access: CohortAccess
     course: Course
@@ -168,14 +162,6 @@ class Dashboard:
     @cached_property
     def at_risk(self) -> list[LearnerRow]:
         return [row for row in self.learners if row.risks]
-
-
-def _counts(values: list[str], total: int) -> list[Count]:
-    counter = Counter(values)
-    return [
-        Count(label, n, round(100 * n / total) if total else 0)
-        for label, n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-    ]
 
 
 def _completions(
@@ -325,12 +311,12 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
                 _before(c.dates.for_member_on(starts_on, joined_on, key[1]).due_on, today)
                 for c in columns
             ]
-        counts = done[person.user_id]
-        pattern_key = (key, *counts)
+        lessons_done = done[person.user_id]
+        pattern_key = (key, *lessons_done)
         pattern = patterns.get(pattern_key)
         if pattern is None:
             pattern = patterns[pattern_key] = _Pattern.of(
-                tuple(cell(i, n, late[i]) for i, n in enumerate(counts))
+                tuple(cell(i, n, late[i]) for i, n in enumerate(lessons_done))
             )
         seen[pattern_key] += 1
         present, absent, apologies = attendance.get(person.user_id, NO_MARKS)
@@ -356,7 +342,7 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
 
     count = len(rows)
     funnel = [
-        Count(column.module.title, done_n, round(100 * done_n / count) if count else 0)
+        Count(column.module.title, done_n, percent(done_n, count))
         for column, done_n in zip(columns, completed_by_module, strict=True)
     ]
     return Dashboard(
@@ -365,9 +351,9 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
         columns,
         rows,
         funnel,
-        _counts([sector_label(r.person.sector, "Not recorded") for r in rows], count),
-        _counts([r.person.organisation or "Not recorded" for r in rows], count),
-        _counts([r.person.place or "Not recorded" for r in rows], count),
+        counts([sector_label(r.person.sector, "Not recorded") for r in rows], count),
+        counts([r.person.organisation or "Not recorded" for r in rows], count),
+        counts([r.person.place or "Not recorded" for r in rows], count),
         held,
         today,
         grace.days,

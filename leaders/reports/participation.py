@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 
 from leaders.auth.models import User
 from leaders.catalogue.model import Course
+from leaders.charts import Count, counts, percent
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import Attendance, AttendanceStatus, CohortRole, CohortSession
 from leaders.cohorts.services import Person, people
@@ -57,13 +58,6 @@ class Period:
         if self.end:
             return f"From the start to {self.end:%-d %B %Y}"
         return "The whole programme to date"
-
-
-@dataclass(frozen=True)
-class Count:
-    label: str
-    count: int
-    percent: int
 
 
 @dataclass(frozen=True)
@@ -122,19 +116,6 @@ class Participation:
     attendance_percent: int
     sessions: list[SessionRow]
     quizzes: list[QuizRow]
-
-
-def percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
-
-
-def counts(values: list[str], total: int) -> list[Count]:
-    """Labels with how many and what share, largest first (the dashboard's order)."""
-    found = Counter(values)
-    return [
-        Count(label, n, percent(n, total))
-        for label, n in sorted(found.items(), key=lambda item: (-item[1], item[0]))
-    ]
 
 
 def learners_of(access: CohortAccess) -> list[Person]:

@@ -14,20 +14,19 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from leaders.catalogue.model import Catalogue, Course
+from leaders.charts import Count, percent
 from leaders.cohorts.access import CohortAccess
 from leaders.cohorts.models import Cohort
 from leaders.extensions import db
 from leaders.organisations.models import Organisation
 from leaders.reports.network_change import NetworkSection, network_section
 from leaders.reports.participation import (
-    Count,
     Participation,
     Period,
     PlaceRow,
     QuizRow,
     learners_of,
     participation,
-    percent,
 )
 from leaders.reports.quotes import Quote, quotes
 from leaders.timeutil import utcnow
