@@ -21,6 +21,7 @@ from leaders.auth.rules import public, roles, signed_in
 from leaders.auth.sso_forms import ChangePasswordForm, CodeForm, SetUpCodeForm
 from leaders.auth.views import _start_session, bp, safe_next
 from leaders.extensions import db, limiter
+from leaders.filters import govuk_datetime
 
 PENDING = "mfa_pending"
 PENDING_SECONDS = 600
@@ -310,7 +311,8 @@ def end_user_sessions(user_id: int) -> Response | tuple[str, int]:
                 f"{'device' if len(live) == 1 else 'devices'}. They will need to sign in again.",
             ],
             names=[
-                f"{sessions.describe_device(s.user_agent)} ({s.user_agent}), last seen {s.last_seen_at:%d %b %Y %H:%M}"
+                f"{sessions.describe_device(s.user_agent)} ({s.user_agent}), last seen "
+                f"{govuk_datetime(s.last_seen_at)}"
                 for s in live
             ],
             warning="Anything they have not saved will be lost.",

@@ -238,7 +238,7 @@ def participation(access: CohortAccess, course: Course, period: Period) -> Parti
     ids = {p.user_id for p in learners}
     n = len(learners)
     done = _completed(course, ids, period)
-    lessons = [lesson.key for m in course.modules for lesson in m.lessons]
+    lessons = {lesson.key for m in course.modules for lesson in m.lessons}
     completed = sum(len(keys) for keys in done.values())
     funnel = []
     for module in course.modules:
@@ -256,7 +256,7 @@ def participation(access: CohortAccess, course: Course, period: Period) -> Parti
         lessons_completed=completed,
         lessons_possible=n * len(lessons),
         completion_percent=percent(completed, n * len(lessons)),
-        completed_course=sum(1 for i in ids if set(lessons) <= done[i]),
+        completed_course=sum(1 for i in ids if lessons <= done[i]),
         funnel=funnel,
         sessions_held=len(sessions),
         present=present,

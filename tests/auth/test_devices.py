@@ -154,3 +154,24 @@ def test_devices_are_described_in_words():
     assert describe_device(edge) == "Edge on Windows"
     assert describe_device(iphone) == "Safari on iPhone"
     assert describe_device("") == "Unknown browser"
+
+
+def test_device_times_are_uk_times(app, client):
+    """Summer times are shown in British Summer Time, as every other time on the site is."""
+    from datetime import UTC, datetime
+
+    user = make_user(name="Dee Devices")
+    laptop = _device(app, user, "Laptop Firefox")
+    summer = datetime(2026, 7, 1, 13, 5, tzinfo=UTC)  # 2:05pm in London
+    session = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).one()
+    session.created_at = session.last_seen_at = summer
+    db.session.commit()
+    text = text_of(laptop.get("/account/devices"))
+    assert "1 July 2026 at 2:05pm" in text  # signed in (last used is now: this very view)
+    assert "13:05" not in text
+    session.last_seen_at = summer
+    db.session.commit()
+    admin = make_user(role=Role.ADMIN, name="Ada Admin")
+    assert sign_in(client, admin).status_code == 302
+    confirming = text_of(client.get(f"/admin/users/{user.id}/sessions/end"))
+    assert "last seen 1 July 2026 at 2:05pm" in confirming
