@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from leaders.audit import Action, AuditEvent
 from leaders.auth.models import Role, UserSession
@@ -169,7 +169,9 @@ def test_device_times_are_uk_times(app, client):
     text = text_of(laptop.get("/account/devices"))
     assert "1 July 2026 at 2:05pm" in text  # signed in (last used is now: this very view)
     assert "13:05" not in text
-    session.last_seen_at = summer
+    db.session.execute(
+        update(UserSession).where(UserSession.id == session.id).values(last_seen_at=summer)
+    )
     db.session.commit()
     admin = make_user(role=Role.ADMIN, name="Ada Admin")
     assert sign_in(client, admin).status_code == 302
