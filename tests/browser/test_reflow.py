@@ -39,6 +39,7 @@ REFLOW_CASES = [
         "New cross-sector ties",
     ),
     Case("admin", "audit log, sorted", go("/admin/audit?sort=who&dir=asc"), "Filter the log"),
+    Case("learner", "signed-in devices", go("/account/devices"), "Signed in on these devices"),
 ]
 
 #: What sticks out past the window, for the failure message: wide elements not in a scroll region.
