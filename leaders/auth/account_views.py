@@ -293,6 +293,9 @@ def end_user_sessions(user_id: int) -> Response | tuple[str, int]:
     if user is None:
         abort(404)
     live = sessions.live_sessions(user.id)
+    if not live:  # nothing to end: say so, rather than ask to sign someone out of no devices
+        flash(f"{user.name} is not signed in on any device.", "info")
+        return redirect(url_for("admin.user", user_id=user.id))
     if confirm.confirmed():
         sessions.end_all(user.id)
         audit.record_now(

@@ -177,3 +177,23 @@ def test_device_times_are_uk_times(app, client):
     assert sign_in(client, admin).status_code == 302
     confirming = text_of(client.get(f"/admin/users/{user.id}/sessions/end"))
     assert "last seen 1 July 2026 at 2:05pm" in confirming
+
+
+def test_an_admin_is_not_asked_to_sign_out_someone_signed_in_nowhere(app, client):
+    admin = make_user(role=Role.ADMIN, name="Ada Admin")
+    absent = make_user(name="Nia Nowhere")
+    assert sign_in(client, admin).status_code == 302
+    response = client.get(f"/admin/users/{absent.id}/sessions/end")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/users/{absent.id}")
+    assert "Nia Nowhere is not signed in on any device." in text_of(
+        client.get(f"/admin/users/{absent.id}")
+    )
+    forced = client.post(
+        f"/admin/users/{absent.id}/sessions/end",
+        data={"confirm": "yes", "csrf_token": form_token(client.get("/admin/users"))},
+    )
+    assert forced.status_code == 302
+    assert not db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == Action.SESSIONS_ENDED.value)
+    ).all()
