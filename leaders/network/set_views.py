@@ -213,7 +213,9 @@ def _replacing(access, current, version: int) -> confirm.Confirmation:
             *losing,
             "The sets that will be replaced:",
         ],
-        names=[f"{s.name}: " + ", ".join(p.name for p in s.members) for s in current],
+        names=[
+            f"{s.name}: " + (", ".join(p.name for p in s.members) or "no one now") for s in current
+        ],
         warning="The current sets cannot be brought back once they are replaced.",
         button="Replace the learning sets",
         cancel_url=url_for("network.learning_sets", cohort_id=access.cohort.id),
