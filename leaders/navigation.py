@@ -79,19 +79,17 @@ def fixed_url(endpoint: str, filename: str = "") -> str:
 def navigation_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
+    user = current_user._get_current_object()  # once, not through the proxy per entry
     endpoint = request.endpoint or ""
-    items = []
-    for entry in ENTRIES:
-        if entry.shown_to is not None and not entry.shown_to(current_user):
-            continue
-        items.append(
-            {
-                "href": fixed_url(entry.endpoint),
-                "text": entry.text,
-                "active": any(endpoint.startswith(s) for s in entry.section),
-            }
-        )
-    return items
+    return [
+        {
+            "href": fixed_url(entry.endpoint),
+            "text": entry.text,
+            "active": endpoint.startswith(entry.section),
+        }
+        for entry in ENTRIES
+        if entry.shown_to is None or entry.shown_to(user)
+    ]
 
 
 def footer_links() -> list[dict]:

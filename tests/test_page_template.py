@@ -1,0 +1,113 @@
+"""templates/page.html draws the same page as the GOV.UK page template it replaces.
+
+base.html extends page.html, our written-out copy of govuk_frontend_jinja/template.html (see its
+comment for why). Here one request renders the same pages through base.html as it is and through
+base.html made to extend the library's template, and the two documents must parse to the same tree:
+tags, attributes and text, runs of whitespace as one space. Signed out and signed in (the header's
+form and the service navigation), with breadcrumbs, a flash message and an error summary.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import html5lib
+import pytest
+from flask import flash, jsonify, render_template_string
+
+from leaders.auth.models import Role
+from leaders.auth.rules import public
+from tests.conftest import sign_in
+from tests.factories import make_user
+
+BASE = Path(__file__).resolve().parent.parent / "leaders" / "templates" / "base.html"
+LIBRARY = "govuk_frontend_jinja/template.html"
+
+PAGES = {
+    "plain": '{% extends layout %}{% block main_content %}<h1 class="govuk-heading-l">Hello</h1>'
+    "{% endblock %}",
+    "crumbs, flash and errors": (
+        '{% extends layout %}{% set title = "A & B" %}'
+        '{% block breadcrumbs %}{{ breadcrumbs([("Home", "/home"), ("Courses", "/courses")]) }}'
+        '{% endblock %}{% block main_content %}<h1 class="govuk-heading-l">Both</h1>{% endblock %}'
+    ),
+}
+
+
+def _text(value: str | None) -> str:
+    return re.sub(r"\s+", " ", value or "").strip()
+
+
+def _tree(element) -> tuple:
+    tag = element.tag.rsplit("}", 1)[-1]
+    attributes = tuple(
+        sorted(
+            (name, " ".join(value.split()) if name == "class" else value)
+            for name, value in element.attrib.items()
+        )
+    )
+    return (
+        tag,
+        attributes,
+        _text(element.text),
+        tuple(_tree(child) for child in element),
+        _text(element.tail),
+    )
+
+
+def _document(markup: str) -> tuple:
+    return _tree(html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False))
+
+
+@pytest.fixture
+def both(app, client):
+    """GET /test/layouts/<page> → both renderings of that page, in one request."""
+    library_base = BASE.read_text().replace(
+        '{% extends "page.html" %}', f'{{% extends "{LIBRARY}" %}}'
+    )
+    assert library_base != BASE.read_text(), "base.html no longer extends page.html"
+
+    @public
+    def layouts(name: str):
+        if name == "crumbs, flash and errors":
+            flash("Saved & sent.", "success")
+        context = (
+            {"error_list": [{"text": "Enter a name", "href": "#name"}]}
+            if name == "crumbs, flash and errors"
+            else {}
+        )
+        source = PAGES[name]
+        ours = render_template_string(source, layout="base.html", **context)
+        if name == "crumbs, flash and errors":
+            flash("Saved & sent.", "success")
+        theirs = render_template_string(
+            source, layout=app.jinja_env.from_string(library_base), **context
+        )
+        return jsonify(ours=ours, theirs=theirs)
+
+    app.add_url_rule("/test/layouts/<name>", "test_layouts", layouts)
+
+    def get(name: str) -> tuple[str, str]:
+        body = client.get(f"/test/layouts/{name}").get_json()
+        return body["ours"], body["theirs"]
+
+    return get
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("who", [None, Role.LEARNER, Role.ADMIN])
+def test_page_template_draws_the_library_page(app, client, both, name, who):
+    if who is not None:
+        user = make_user(email=f"{who.value}@example.org", role=who.value)
+        assert sign_in(client, user).status_code == 302
+    ours, theirs = both(name)
+    assert _document(ours) == _document(theirs)
+    assert ours.count("<h1") == 1
+    if who is not None:
+        assert "Sign out" in ours
+        assert 'class="govuk-service-navigation"' in ours
+    if name == "crumbs, flash and errors":
+        assert "Saved &amp; sent." in ours
+        assert "There is a problem" in ours
+        assert "<title>Error: A &amp; B – Place Leaders</title>" in ours
