@@ -443,13 +443,13 @@ NEXT = SimpleNamespace(url="/lessons/3?a=1&b=2", title="Partners & <power>")
         (
             "_reflection.html",
             "reflection_button",
-            {"entry": None},
+            {"draft": SimpleNamespace(saved="")},
             {"text": "Save reflection", "classes": "govuk-button--secondary"},
         ),
         (
             "_reflection.html",
             "reflection_button",
-            {"entry": object()},
+            {"draft": SimpleNamespace(saved="Saved today. Only you can read it.")},
             {"text": "Update reflection", "classes": "govuk-button--secondary"},
         ),
         (

@@ -63,12 +63,16 @@ class ReflectionDraft:
     body_error: str = ""
     visibility_error: str = ""
     quote_consent: bool = False
+    #: For a saved entry, when it was saved and who can read it ("Saved … . Only you …"); else "".
+    saved: str = ""
 
     @classmethod
-    def of(cls, entry: Any) -> ReflectionDraft:
+    def of(cls, entry: Any, saved: str = "") -> ReflectionDraft:
         if entry is None:
             return cls()
-        return cls(entry.body, entry.visibility, quote_consent=bool(entry.quote_consent))
+        return cls(
+            entry.body, entry.visibility, quote_consent=bool(entry.quote_consent), saved=saved
+        )
 
     @classmethod
     def of_form(cls, form: ReflectionForm) -> ReflectionDraft:

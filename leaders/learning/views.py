@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import replace
 from pathlib import Path
 
 from flask import (
@@ -26,7 +27,8 @@ from leaders.catalogue.model import Lesson, Quiz
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts.access import CourseAccess, course_access, courses_for, is_previewer
 from leaders.downloads import send_download
-from leaders.learning import overview, reflections, services
+from leaders.filters import govuk_datetime
+from leaders.learning import fragments, overview, reflections, services
 from leaders.learning.forms import (
     BODY_HINT,
     QUOTE_HINT,
@@ -73,6 +75,7 @@ def _register_values(state: BlueprintSetupState) -> None:
 
 
 bp.add_app_template_global(reflections.module_anchor, "shared_anchor")
+bp.add_app_template_global(fragments.reflection_html, "reflection_html")
 
 
 @bp.app_template_global()
@@ -210,11 +213,18 @@ def _render_lesson(lesson: Lesson, status: int = 200, **context) -> tuple[str, i
             shown_attempt = shown_attempt or next(
                 (a for a in record.attempts if a.id == attempt_id), None
             )
-    drafts = {
-        prompt.id: context.pop(f"reflection_{prompt.id}", None)
-        or ReflectionDraft.of(page.entries.get(prompt.id))
-        for prompt in lesson.prompts
-    }
+    drafts = {}
+    for prompt in lesson.prompts:
+        entry = page.entries.get(prompt.id)
+        saved = (
+            f"Saved {govuk_datetime(entry.updated_at)}. {visibility_readers(entry)}"
+            if entry
+            else ""
+        )
+        refused = context.pop(f"reflection_{prompt.id}", None)
+        drafts[prompt.id] = (
+            replace(refused, saved=saved) if refused else ReflectionDraft.of(entry, saved)
+        )
     return (
         render_template(
             "learning/lesson.html",

@@ -1,0 +1,88 @@
+"""The lesson page's journal forms, drawn once per shape and filled in per learner (leaders.fragments).
+
+A reflection's forms are the same for every learner but for their words, when they saved them, the
+CSRF token, and the choices that change markup: which "who can read it" radio is checked, whether
+the quote box is ticked, whether there is a saved entry. Those choices, the reflection itself and
+the lesson and module it is in (its form addresses and the link to shared reflections) make the
+shape. A form with an error message (a refused submission) is drawn by its macro directly.
+tests/learning/test_fragments.py checks a filled skeleton against the macro's own output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from leaders.catalogue.model import Module, Reflection
+from leaders.fragments import Skeleton, slot, value
+from leaders.learning.forms import ReflectionDraft
+
+_EXTENSION = "lesson_fragments"
+#: Shapes kept per app: a few per reflection (3 visibilities, ticked or not, saved or not: 12).
+CACHE_SIZE = 2048
+
+Shape = tuple[tuple[str, bool, bool], ...]
+
+
+def _macro() -> Callable[..., str]:
+    return current_app.jinja_env.globals["reflection_block"]  # type: ignore[return-value]
+
+
+def _skeletons(app: Flask) -> Callable[..., Skeleton]:
+    cache = app.extensions.get(_EXTENSION)
+    if cache is None:
+
+        @lru_cache(maxsize=CACHE_SIZE)
+        def skeleton(
+            where: tuple[str, str, str, str], reflection: Reflection, shape: Shape, script_root: str
+        ) -> Skeleton:
+            course_key, module_key, module_slug, lesson_slug = where
+            page = SimpleNamespace(
+                course=SimpleNamespace(key=course_key),
+                module=SimpleNamespace(key=module_key, slug=module_slug),
+                lesson=SimpleNamespace(slug=lesson_slug),
+            )
+            drafts = {
+                prompt.id: ReflectionDraft(
+                    body=slot(f"body{i}"),
+                    visibility=visibility,
+                    quote_consent=consent,
+                    saved=slot(f"saved{i}") if saved else "",
+                )
+                for i, (prompt, (visibility, consent, saved)) in enumerate(
+                    zip(reflection.prompts, shape, strict=True)
+                )
+            }
+            return Skeleton.of(_macro()(page, reflection, drafts, slot("token")))
+
+        cache = app.extensions[_EXTENSION] = skeleton
+    return cache
+
+
+def reflection_html(
+    page: Any, reflection: Reflection, drafts: Mapping[str, ReflectionDraft]
+) -> Markup:
+    """The reflection's forms on `page` (a learning.services.LessonPage), with the learner's drafts.
+
+    The macro reads of `page` only its course's key, its module's key and slug, its lesson's slug.
+    """
+    token = generate_csrf()
+    own = [drafts[prompt.id] for prompt in reflection.prompts]
+    if any(draft.body_error or draft.visibility_error for draft in own):
+        return Markup(_macro()(page, reflection, drafts, token))  # noqa: S704 (autoescaped)
+    module: Module = page.module
+    where = (page.course.key, module.key, module.slug, page.lesson.slug)
+    shape = tuple((d.visibility, d.quote_consent, bool(d.saved)) for d in own)
+    skeleton = _skeletons(current_app)(where, reflection, shape, request.script_root)
+    values = {"token": value(token)}
+    for i, draft in enumerate(own):
+        values[f"body{i}"] = value(draft.body)
+        if draft.saved:
+            values[f"saved{i}"] = value(draft.saved)
+    return skeleton.fill(values)
