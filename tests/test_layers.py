@@ -49,6 +49,7 @@ PLUMBING = {
     "delivery",
     "runtime",
     "charts",
+    "fragments",
     "outbox",  # a package: the email outbox and its job queue (models, jobs, tasks)
 }
 FEATURES = [
