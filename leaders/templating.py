@@ -26,7 +26,7 @@ SHARED_MACROS: dict[str, tuple[str, ...]] = {
     # that the shared macro templates below (count_table's govukTable) see them.
     "govuk_frontend_jinja/components/button/macro.html": ("govukButton",),
     "govuk_frontend_jinja/components/table/macro.html": ("govukTable",),
-    "components/nav.html": ("service_navigation", "breadcrumbs", "pagination"),
+    "components/nav.html": ("page_header", "service_navigation", "breadcrumbs", "pagination"),
     "components/learning.html": (
         "minutes_text",
         "progress_bar",

@@ -15,6 +15,7 @@ from pathlib import Path
 import html5lib
 import pytest
 from flask import flash, jsonify, render_template_string
+from markupsafe import escape
 
 from leaders.auth.models import Role
 from leaders.auth.rules import public
@@ -111,3 +112,42 @@ def test_page_template_draws_the_library_page(app, client, both, name, who):
         assert "Saved &amp; sent." in ours
         assert "There is a problem" in ours
         assert "<title>Error: A &amp; B – Place Leaders</title>" in ours
+
+
+@pytest.fixture
+def headers(app, client):
+    """GET /test/header → the header as drawn (navigation.header_html) and as its macro draws it."""
+    from flask_login import current_user
+    from flask_wtf.csrf import generate_csrf
+
+    from leaders.navigation import header_html, navigation_items
+
+    @public
+    def header():
+        macro = app.jinja_env.globals["page_header"]
+        signed_in = current_user.is_authenticated
+        theirs = macro(
+            current_user.name if signed_in else None, generate_csrf(), navigation_items()
+        )
+        return jsonify(ours=str(header_html()), theirs=str(theirs))
+
+    app.add_url_rule("/test/header", "test_header", header)
+    return lambda: client.get("/test/header").get_json()
+
+
+@pytest.mark.parametrize(
+    ("who", "name"),
+    [(None, ""), (Role.LEARNER, 'Zoë "Z" <O\'Neil> & co'), (Role.ADMIN, "Ada Admin")],
+)
+def test_header_fills_in_to_the_macros_markup(app, client, headers, who, name):
+    if who is not None:
+        user = make_user(email=f"{who.value}@example.org", role=who.value, name=name)
+        assert sign_in(client, user).status_code == 302
+    first, again = headers(), headers()
+    assert first["ours"] == first["theirs"]
+    assert again["ours"] == again["theirs"]  # drawn from the cached skeleton
+    if who is None:
+        assert "Sign out" not in first["ours"]
+    else:
+        assert f'<span class="app-header__user">{escape(name)}</span>' in first["ours"]
+        assert ("Users</a>" in first["ours"]) is (who == Role.ADMIN)
