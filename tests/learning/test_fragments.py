@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -107,3 +108,15 @@ def test_skeleton_needs_every_value():
     assert skeleton.fill({"a": Markup("1"), "b": Markup("&amp;")}) == "<p>1 and &amp;</p>"
     with pytest.raises(KeyError):
         skeleton.fill({"a": Markup("1")})
+
+
+@pytest.mark.parametrize("script_root", ["", "/leaders"])
+def test_lesson_forms_post_where_the_routes_are(app, learner_client, script_root):
+    together = "/courses/sample-course/first-steps/working-together"
+    html = learner_client.get(together, base_url=f"http://localhost{script_root}/").get_data(
+        as_text=True
+    )
+    actions = set(re.findall(r'<form method="post"[^>]* action="([^"]+)"', html))
+    assert f"{script_root}{together}/complete" in actions
+    assert f"{script_root}{together}/checks/working-together-check" in actions
+    assert f"{script_root}/sign-out" in actions
