@@ -36,7 +36,7 @@ SHARED_MACROS: dict[str, tuple[str, ...]] = {
     "components/charts.html": ("bar_chart", "count_table"),
     "cohorts/_nav.html": ("cohort_nav",),
     "learning/_quiz_questions.html": ("quiz_questions",),
-    "learning/_quiz.html": ("quiz_block",),
+    "learning/_quiz.html": ("quiz_block", "quiz_scores"),
     "learning/_reflection.html": ("reflection_block",),
 }
 

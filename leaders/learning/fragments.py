@@ -1,11 +1,17 @@
-"""The lesson page's journal forms, drawn once per shape and filled in per learner (leaders.fragments).
+"""The lesson page's journal forms and knowledge checks, drawn once per shape and filled in per
+learner (leaders.fragments).
+
+A knowledge check's form is the same for everyone: its shape is the check (its key and version) and
+whether the learner has scores to show; their scores paragraph and the CSRF token are filled in. A
+check showing a marked attempt, or answers put back after a question was missed, is drawn by its
+macro directly.
 
 A reflection's forms are the same for every learner but for their words, when they saved them, the
 CSRF token, and the choices that change markup: which "who can read it" radio is checked, whether
 the quote box is ticked, whether there is a saved entry. Those choices, the reflection itself and
 the lesson and module it is in (its form addresses and the link to shared reflections) make the
 shape. A form with an error message (a refused submission) is drawn by its macro directly.
-tests/learning/test_fragments.py checks a filled skeleton against the macro's own output.
+tests/learning/test_fragments.py checks filled skeletons against the macros' own output.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from flask import Flask, current_app, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from leaders.catalogue.model import Module, Reflection
+from leaders.catalogue.model import Lesson, Module, Quiz, Reflection
 from leaders.fragments import Skeleton, slot, value
 from leaders.learning.forms import ReflectionDraft
 
@@ -86,3 +92,36 @@ def reflection_html(
         if draft.saved:
             values[f"saved{i}"] = value(draft.saved)
     return skeleton.fill(values)
+
+
+_QUIZ_EXTENSION = "lesson_quiz_fragments"
+
+
+def _quiz_skeletons(app: Flask) -> dict[tuple[str, str, str, bool, str], Skeleton]:
+    """Per app, by (lesson, check key, check version, scores shown or not, script root)."""
+    return app.extensions.setdefault(_QUIZ_EXTENSION, {})
+
+
+def quiz_html(page: Any, quiz: Quiz, shown_attempt: Any, chosen: Any) -> Markup:
+    """The knowledge check `quiz` on `page`: the learner's scores, the form, a marked attempt."""
+    env = current_app.jinja_env.globals
+    lesson: Lesson = page.lesson
+    record = page.quizzes.get(quiz.id)
+    scores = env["quiz_scores"](quiz, record) if record and record.attempts else ""  # type: ignore[operator]
+    attempt = (
+        shown_attempt if shown_attempt and shown_attempt.quiz_key.endswith("#" + quiz.id) else None
+    )
+    mine = chosen.get(quiz.id) if chosen else None
+    token = generate_csrf()
+    macro = env["quiz_block"]
+    if attempt is not None or mine is not None:
+        return Markup(macro(lesson, quiz, scores, attempt, mine, token))  # type: ignore[operator]  # noqa: S704
+    key = (lesson.key, quiz.key, quiz.version, bool(scores), request.script_root)
+    skeletons = _quiz_skeletons(current_app)
+    skeleton = skeletons.get(key)
+    if skeleton is None:
+        if len(skeletons) >= CACHE_SIZE:
+            skeletons.clear()  # content changed many times over: start again
+        markup = macro(lesson, quiz, slot("scores") if scores else "", None, None, slot("token"))  # type: ignore[operator]
+        skeleton = skeletons[key] = Skeleton.of(markup)
+    return skeleton.fill({"token": value(token), "scores": Markup(scores)})  # noqa: S704 (a macro's output)

@@ -44,27 +44,28 @@ def _both(app, reflection, drafts):
         return reflection_html(page, reflection, drafts), expected
 
 
-@pytest.mark.parametrize(
-    ("visibility", "consent", "saved"),
-    list(
-        itertools.product(
-            [value for value, _, _ in VISIBILITY_CHOICES],
-            [False, True],
-            ["", "Saved today. <Only> you & co."],
-        )
-    ),
+SHAPES = list(
+    itertools.product(
+        [value for value, _, _ in VISIBILITY_CHOICES],
+        [False, True],
+        ["", "Saved today. <Only> you & co."],
+    )
 )
-def test_every_shape_fills_in_to_the_macros_markup(app, visibility, consent, saved):
+
+
+def test_every_shape_fills_in_to_the_macros_markup(app):
+    """Every shape in one app, twice over: a skeleton cached for one must not serve another."""
     reflection = next(s.reflection for s in _page_segments(app) if hasattr(s, "reflection"))
-    for body in BODIES:
-        drafts = {
-            p.id: ReflectionDraft(body, visibility, quote_consent=consent, saved=saved)
-            for p in reflection.prompts
-        }
-        filled, expected = _both(app, reflection, drafts)
-        assert str(filled) == expected
-        assert f'value="{visibility}" checked' in filled
-        assert ("Update reflection" in filled) is bool(saved)
+    for visibility, consent, saved in SHAPES * 2:
+        for body in BODIES:
+            drafts = {
+                p.id: ReflectionDraft(body, visibility, quote_consent=consent, saved=saved)
+                for p in reflection.prompts
+            }
+            filled, expected = _both(app, reflection, drafts)
+            assert str(filled) == expected, (visibility, consent, saved, body)
+            assert f'value="{visibility}" checked' in filled
+            assert ("Update reflection" in filled) is bool(saved)
 
 
 def _page_segments(app):
@@ -120,3 +121,61 @@ def test_lesson_forms_post_where_the_routes_are(app, learner_client, script_root
     assert f"{script_root}{together}/complete" in actions
     assert f"{script_root}{together}/checks/working-together-check" in actions
     assert f"{script_root}/sign-out" in actions
+
+
+TOGETHER = "sample-course/first-steps/working-together"
+
+
+def _quiz_page(app, attempts=()):
+    from datetime import UTC, datetime
+
+    from leaders.learning.quizzes import Attempt, QuizRecord
+
+    catalogue = get_catalogue()
+    lesson = catalogue.lesson(TOGETHER)
+    quiz = lesson.quizzes[0]
+    made = tuple(
+        Attempt(
+            i + 1,
+            quiz.key,
+            quiz.version,
+            [[0]] * len(quiz.questions),
+            score,
+            len(quiz.questions),
+            score == len(quiz.questions),
+            datetime(2026, 11, 30, 9, i, tzinfo=UTC),
+        )
+        for i, score in enumerate(attempts)
+    )
+    records = {quiz.id: QuizRecord(quiz, made)} if made else {}
+    return SimpleNamespace(lesson=lesson, quizzes=records), quiz, made
+
+
+CHECK_CASES = [
+    ((), False, False),
+    ((0,), False, False),
+    ((0, 1), False, False),
+    ((1,), True, False),
+    ((), False, True),
+]
+
+
+def test_knowledge_checks_fill_in_to_the_macros_markup(app):
+    """Every case in one app, twice over: a skeleton cached for one shape must not serve another."""
+    from leaders.learning.fragments import quiz_html
+
+    with app.test_request_context():
+        for attempts, show, chosen in CHECK_CASES * 2:
+            page, quiz, made = _quiz_page(app, attempts)
+            record = page.quizzes.get(quiz.id)
+            env = app.jinja_env.globals
+            scores = env["quiz_scores"](quiz, record) if record else ""
+            attempt = made[-1] if show else None
+            mine = {q.index: frozenset({0}) for q in quiz.questions[:1]} if chosen else None
+            expected = str(
+                env["quiz_block"](page.lesson, quiz, scores, attempt, mine, generate_csrf())
+            )
+            filled = quiz_html(page, quiz, attempt, {quiz.id: mine} if chosen else None)
+            assert str(filled) == expected, (attempts, show, chosen)
+            assert ("Your best score" in filled) is bool(attempts)
+            assert ("You scored" in filled) is show
