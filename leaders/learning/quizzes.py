@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -85,8 +85,13 @@ def quiz_records(user_id: int, lesson: Lesson) -> dict[str, QuizRecord]:
         return {}
     keys = [k for quiz in lesson.quizzes for k in fragment_keys(lesson, quiz.id)]
     rows = db.session.connection().execute(_attempts_query, {"user_id": user_id, "keys": keys})
+    return records_of(lesson, [Attempt(*row) for row in rows])
+
+
+def records_of(lesson: Lesson, attempts: Iterable[Attempt]) -> dict[str, QuizRecord]:
+    """The lesson's checks' records, by quiz id, from the learner's attempts (oldest first)."""
     by_id: dict[str, list[Attempt]] = {quiz.id: [] for quiz in lesson.quizzes}
-    for attempt in (Attempt(*row) for row in rows):
+    for attempt in attempts:
         by_id[attempt.quiz_key.partition("#")[2]].append(attempt)
     return {quiz.id: QuizRecord(quiz, tuple(by_id[quiz.id])) for quiz in lesson.quizzes}
 

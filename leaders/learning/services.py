@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal, null, select, type_coerce, union_all, update
 
 from leaders import audit
 from leaders.audit import Action
@@ -19,7 +20,7 @@ from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Quiz
 from leaders.extensions import db, rowcount
 from leaders.learning import completion
 from leaders.learning.journal import render_reflection
-from leaders.learning.models import JournalEntry, LessonProgress, Visibility
+from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
 from leaders.learning.progress import (
     LessonState,
     NotOpen,
@@ -38,6 +39,7 @@ from leaders.learning.quizzes import (
     fragment_keys,
     mark,
     quiz_records,
+    records_of,
     submit_quiz,
 )
 from leaders.learning.reflections import cohort_for_writing
@@ -83,39 +85,116 @@ class LessonPage:
         return not self.blocked_by
 
 
-_entries_query = select(
-    JournalEntry.prompt_key,
-    JournalEntry.body,
-    JournalEntry.visibility,
-    JournalEntry.quote_consent,
-    JournalEntry.cohort_id,
-    JournalEntry.updated_at,
-).where(
-    JournalEntry.user_id == bindparam("user_id"),
-    JournalEntry.prompt_key.in_(bindparam("keys", expanding=True)),
+_ATTEMPT, _ENTRY = "a", "e"
+
+
+def _blank(column: Any) -> Any:
+    """NULL with the column's type, so the other branch of the union reads back as that type."""
+    return type_coerce(null(), column.type)
+
+
+# The learner's attempts at a lesson's checks and entries for its prompts: one statement (the page
+# reads both on every view), built once, with parameters.
+_records = union_all(
+    select(
+        literal(_ATTEMPT).label("kind"),
+        QuizAttempt.quiz_key.label("key"),
+        QuizAttempt.id,
+        QuizAttempt.quiz_version,
+        QuizAttempt.answers,
+        QuizAttempt.score,
+        QuizAttempt.total,
+        QuizAttempt.passed,
+        QuizAttempt.created_at.label("at"),
+        _blank(JournalEntry.body).label("body"),
+        _blank(JournalEntry.visibility).label("visibility"),
+        _blank(JournalEntry.quote_consent).label("quote_consent"),
+        _blank(JournalEntry.cohort_id).label("cohort_id"),
+    ).where(
+        QuizAttempt.user_id == bindparam("user_id"),
+        QuizAttempt.quiz_key.in_(bindparam("quiz_keys", expanding=True)),
+    ),
+    select(
+        literal(_ENTRY),
+        JournalEntry.prompt_key,
+        _blank(QuizAttempt.id),
+        _blank(QuizAttempt.quiz_version),
+        _blank(QuizAttempt.answers),
+        _blank(QuizAttempt.score),
+        _blank(QuizAttempt.total),
+        _blank(QuizAttempt.passed),
+        JournalEntry.updated_at,
+        JournalEntry.body,
+        JournalEntry.visibility,
+        JournalEntry.quote_consent,
+        JournalEntry.cohort_id,
+    ).where(
+        JournalEntry.user_id == bindparam("user_id"),
+        JournalEntry.prompt_key.in_(bindparam("prompt_keys", expanding=True)),
+    ),
+)
+_records_query = _records.order_by(
+    _records.selected_columns.kind, _records.selected_columns.at, _records.selected_columns.id
 )
 
 
-def _entries(user_id: int, lesson: Lesson) -> dict[str, Any]:
-    """The learner's entries for the lesson's prompts, by prompt id (rows: body, visibility, …)."""
-    if not lesson.prompts:
-        return {}
-    keys = [k for prompt in lesson.prompts for k in fragment_keys(lesson, prompt.id)]
-    rows = db.session.connection().execute(_entries_query, {"user_id": user_id, "keys": keys})
-    return {row.prompt_key.partition("#")[2]: row for row in rows}
+class Entry(NamedTuple):
+    """A journal entry as the lesson page shows it."""
+
+    prompt_key: str
+    body: str
+    visibility: str
+    quote_consent: bool
+    cohort_id: int | None
+    updated_at: datetime
+
+
+def _learner_records(
+    user_id: int, lesson: Lesson
+) -> tuple[dict[str, QuizRecord], dict[str, Entry]]:
+    """The learner's records of the lesson's checks, and their entries by prompt id (one query)."""
+    if not (lesson.quizzes or lesson.prompts):
+        return {}, {}
+    quiz_keys = [k for quiz in lesson.quizzes for k in fragment_keys(lesson, quiz.id)]
+    prompt_keys = [k for prompt in lesson.prompts for k in fragment_keys(lesson, prompt.id)]
+    attempts: list[Attempt] = []
+    entries: dict[str, Entry] = {}
+    rows = db.session.connection().execute(
+        _records_query,
+        {"user_id": user_id, "quiz_keys": quiz_keys, "prompt_keys": prompt_keys},
+    )
+    for row in rows:
+        if row.kind == _ATTEMPT:
+            attempts.append(
+                Attempt(
+                    row.id,
+                    row.key,
+                    row.quiz_version,
+                    row.answers,
+                    row.score,
+                    row.total,
+                    row.passed,
+                    row.at,
+                )
+            )
+        else:
+            entry = Entry(
+                row.key, row.body, row.visibility, row.quote_consent, row.cohort_id, row.at
+            )
+            entries[row.key.partition("#")[2]] = entry
+    return records_of(lesson, attempts), entries
 
 
 @transactional
 def lesson_page(
     user_id: int, catalogue: Catalogue, lesson: Lesson, *, gated: bool = False
 ) -> LessonPage:
-    """Everything the lesson page shows; records the view. At most three queries.
+    """Everything the lesson page shows; records the view. At most two queries.
 
     With ``gated`` (learners), NotOpen if no cohort of theirs has the lesson's module open.
     """
     state = record_view(user_id, lesson, gated=gated)
-    quizzes = quiz_records(user_id, lesson)
-    entries = _entries(user_id, lesson)
+    quizzes, entries = _learner_records(user_id, lesson)
     return LessonPage(
         lesson=lesson,
         module=catalogue.modules[lesson.module_key],
