@@ -38,6 +38,7 @@ SHARED_MACROS: dict[str, tuple[str, ...]] = {
     "learning/_quiz_questions.html": ("quiz_questions",),
     "learning/_quiz.html": ("quiz_block", "quiz_scores"),
     "learning/_reflection.html": ("reflection_block",),
+    "learning/_lesson_main.html": ("lesson_main",),
 }
 
 #: Other names for shared macros, for templates whose context has a variable of the macro's name.

@@ -458,9 +458,9 @@ NEXT = SimpleNamespace(url="/lessons/3?a=1&b=2", title="Partners & <power>")
             {},
             {"text": "Check your answers", "classes": "govuk-button--secondary"},
         ),
-        ("lesson.html", "complete_button", {}, {"text": "Mark as complete and continue"}),
+        ("_lesson_main.html", "complete_button", {}, {"text": "Mark as complete and continue"}),
         (
-            "lesson.html",
+            "_lesson_main.html",
             "continue_button",
             {"page": SimpleNamespace(next=NEXT)},
             {
@@ -470,7 +470,7 @@ NEXT = SimpleNamespace(url="/lessons/3?a=1&b=2", title="Partners & <power>")
             },
         ),
         (
-            "lesson.html",
+            "_lesson_main.html",
             "continue_button",
             {"page": SimpleNamespace(next=None, course=SimpleNamespace(url="/courses/x"))},
             {"href": "/courses/x", "text": "Back to the course"},

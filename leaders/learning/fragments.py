@@ -1,5 +1,12 @@
-"""The lesson page's journal forms and knowledge checks, drawn once per shape and filled in per
-learner (leaders.fragments).
+"""The lesson page's main column, its journal forms and its knowledge checks, each drawn once per
+shape and filled in per learner (leaders.fragments).
+
+The main column (learning/_lesson_main.html) is the lesson's for everyone but for the learner's
+completion date, its checks and journal forms (drawn below), the CSRF token, and the choices that
+change markup: completed or not, changed since, which checks still block completing, whether they
+may keep the content current and whether it is overdue for review. Those choices and the lesson
+make its shape, within one catalogue: a new catalogue (content reloaded) starts the cache again, as
+a module's title or a lesson's neighbours can change without the lesson's own version changing.
 
 A knowledge check's form is the same for everyone: its shape is the check (its key and version) and
 whether the learner has scores to show; their scores paragraph and the CSRF token are filled in. A
@@ -17,15 +24,20 @@ tests/learning/test_fragments.py checks filled skeletons against the macros' own
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
 from flask import Flask, current_app, request
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from leaders.catalogue.model import Lesson, Module, Quiz, Reflection
+from leaders.auth.rules import can_review_content
+from leaders.catalogue.model import Catalogue, Lesson, Module, Quiz, Reflection, ReflectionSegment
+from leaders.catalogue.store import get_catalogue
+from leaders.filters import govuk_date
 from leaders.fragments import Skeleton, slot, value
 from leaders.learning.forms import ReflectionDraft
 
@@ -125,3 +137,59 @@ def quiz_html(page: Any, quiz: Quiz, shown_attempt: Any, chosen: Any) -> Markup:
         markup = macro(lesson, quiz, slot("scores") if scores else "", None, None, slot("token"))  # type: ignore[operator]
         skeleton = skeletons[key] = Skeleton.of(markup)
     return skeleton.fill({"token": value(token), "scores": Markup(scores)})  # noqa: S704 (a macro's output)
+
+
+_MAIN_EXTENSION = "lesson_main_fragments"
+
+
+def _main_skeletons(app: Flask, catalogue: Catalogue) -> dict[tuple[Any, ...], Skeleton]:
+    """Per app and catalogue, by (lesson key, shape, script root)."""
+    held = app.extensions.get(_MAIN_EXTENSION)
+    if held is None or held[0] is not catalogue:
+        held = app.extensions[_MAIN_EXTENSION] = (catalogue, {})
+    return held[1]
+
+
+def lesson_main_html(
+    page: Any, shown_attempt: Any, chosen: Any, drafts: Mapping[str, ReflectionDraft], today: date
+) -> Markup:
+    """The lesson page's main column for this learner (see learning/_lesson_main.html)."""
+    lesson: Lesson = page.lesson
+    state = page.state
+    author = can_review_content(current_user)
+    completed = bool(state.completed_at)
+    changed = state.changed_since_completed(lesson)
+    overdue = author and lesson.overdue(today)
+    blocked = tuple(quiz.id for quiz in page.blocked_by)
+    values: dict[str, Markup] = {
+        "token": value(generate_csrf()),
+        "completed": value(govuk_date(state.completed_at)),
+    }
+    for i, quiz in enumerate(lesson.quizzes):
+        values[f"quiz{i}"] = quiz_html(page, quiz, shown_attempt, chosen)
+    reflections = _reflections(lesson)
+    for i, reflection in enumerate(reflections):
+        values[f"reflection{i}"] = reflection_html(page, reflection, drafts)
+    key = (lesson.key, completed, changed, blocked, author, overdue, request.script_root)
+    skeletons = _main_skeletons(current_app, get_catalogue())
+    skeleton = skeletons.get(key)
+    if skeleton is None:
+        parts = SimpleNamespace(
+            completed_on=slot("completed") if completed else "",
+            changed=changed,
+            blocked_by=page.blocked_by,
+            quizzes={quiz.id: slot(f"quiz{i}") for i, quiz in enumerate(lesson.quizzes)},
+            reflections={
+                r.prompts[0].id: slot(f"reflection{i}") for i, r in enumerate(reflections)
+            },
+            token=slot("token"),
+            author=author,
+            overdue=overdue,
+        )
+        macro = current_app.jinja_env.globals["lesson_main"]
+        skeleton = skeletons[key] = Skeleton.of(macro(page, parts))  # type: ignore[operator]
+    return skeleton.fill(values)
+
+
+def _reflections(lesson: Lesson) -> list[Reflection]:
+    return [s.reflection for s in lesson.segments if isinstance(s, ReflectionSegment)]

@@ -179,3 +179,77 @@ def test_knowledge_checks_fill_in_to_the_macros_markup(app):
             assert str(filled) == expected, (attempts, show, chosen)
             assert ("Your best score" in filled) is bool(attempts)
             assert ("You scored" in filled) is show
+
+
+def test_lesson_main_column_fills_in_to_the_macros_markup(app):
+    """Every shape of the main column in one app, twice over, as a learner and as an author."""
+    from dataclasses import replace
+    from datetime import UTC, date, datetime
+
+    from flask_login import login_user
+
+    from leaders.learning.fragments import lesson_main_html, quiz_html
+    from leaders.learning.progress import LessonState
+    from tests.factories import make_user
+
+    catalogue = get_catalogue()
+    # Reviewed, and due again in 2028: overdue on one of the two days below, not on the other.
+    lesson = replace(
+        catalogue.lesson(TOGETHER), reviewed=date(2027, 1, 1), review_by=date(2028, 1, 1)
+    )
+    module = catalogue.modules[lesson.module_key]
+    done = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+    states = [
+        LessonState(done, done, None, None),
+        LessonState(done, done, done, lesson.version),
+        LessonState(done, done, done, "an-older-version"),
+    ]
+    from leaders.auth import sessions
+    from leaders.extensions import db
+
+    people = [sessions.start(make_user(role=role).id) for role in ("learner", "programme_manager")]
+    db.session.commit()
+    for person, state, blocked, today in itertools.product(
+        people * 2, states, [(), lesson.quizzes[:1]], [date(2026, 1, 1), date(2030, 1, 1)]
+    ):
+        with app.test_request_context():
+            login_user(person)
+            page = SimpleNamespace(
+                lesson=lesson,
+                module=module,
+                course=catalogue.courses[lesson.course_key],
+                previous=catalogue.previous_lesson(lesson.key),
+                next=catalogue.next_lesson(lesson.key),
+                state=state,
+                quizzes={},
+                entries={},
+                blocked_by=blocked,
+            )
+            filled = lesson_main_html(page, None, None, {}, today)
+            author = person.role == "programme_manager"
+            parts = SimpleNamespace(
+                completed_on="3 November 2026" if state.completed_at else "",
+                changed=state.changed_since_completed(lesson),
+                blocked_by=blocked,
+                quizzes={q.id: quiz_html(page, q, None, None) for q in lesson.quizzes},
+                reflections={},
+                token=generate_csrf(),
+                author=author,
+                overdue=author and lesson.overdue(today),
+            )
+            expected = str(app.jinja_env.globals["lesson_main"](page, parts))
+            assert str(filled) == expected, (person.role, state, blocked, today)
+            assert ("For authors" in filled) is author
+            assert ("was due for review" in filled) is (author and today.year == 2030)
+            assert ("You have completed this lesson" in filled) is bool(state.completed_at)
+
+
+def test_a_new_catalogue_starts_the_main_column_cache_again(app):
+    # A module's title or a lesson's neighbours can change without the lesson's version changing.
+    from leaders.learning.fragments import _main_skeletons
+
+    first, second = object(), object()
+    cache = _main_skeletons(app, first)
+    cache["shape"] = Skeleton.of("<p>old</p>")
+    assert _main_skeletons(app, first) is cache
+    assert _main_skeletons(app, second) == {}
