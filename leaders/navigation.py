@@ -15,11 +15,11 @@ from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from leaders.auth import rules
 from leaders.fragments import Skeleton, slot, value
+from leaders.security import csrf_token
 
 _HEADERS = "page_headers"
 #: Headers kept per app: one per menu (the entries a role sees, and which section is current).
@@ -129,7 +129,7 @@ def header_html() -> Markup:
         return skeletons(None, request.script_root).fill({})
     items = tuple((i["href"], i["text"], i["active"]) for i in navigation_items())
     return skeletons(items, request.script_root).fill(
-        {"name": value(current_user.name), "token": value(generate_csrf())}
+        {"name": value(current_user.name), "token": value(csrf_token())}
     )
 
 

@@ -31,7 +31,6 @@ from typing import Any
 
 from flask import Flask, current_app, request
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from leaders.auth.rules import can_review_content
@@ -40,6 +39,7 @@ from leaders.catalogue.store import get_catalogue
 from leaders.filters import govuk_date
 from leaders.fragments import Skeleton, slot, value
 from leaders.learning.forms import ReflectionDraft
+from leaders.security import csrf_token
 
 _EXTENSION = "lesson_fragments"
 #: Shapes kept per app: a few per reflection (3 visibilities, ticked or not, saved or not: 12).
@@ -90,7 +90,7 @@ def reflection_html(
 
     The macro reads of `page` only its course's key, its module's key and slug, its lesson's slug.
     """
-    token = generate_csrf()
+    token = csrf_token()
     own = [drafts[prompt.id] for prompt in reflection.prompts]
     if any(draft.body_error or draft.visibility_error for draft in own):
         return Markup(_macro()(page, reflection, drafts, token))  # noqa: S704 (autoescaped)
@@ -124,7 +124,7 @@ def quiz_html(page: Any, quiz: Quiz, shown_attempt: Any, chosen: Any) -> Markup:
         shown_attempt if shown_attempt and shown_attempt.quiz_key.endswith("#" + quiz.id) else None
     )
     mine = chosen.get(quiz.id) if chosen else None
-    token = generate_csrf()
+    token = csrf_token()
     macro = env["quiz_block"]
     if attempt is not None or mine is not None:
         return Markup(macro(lesson, quiz, scores, attempt, mine, token))  # type: ignore[operator]  # noqa: S704
@@ -162,7 +162,7 @@ def lesson_main_html(
     overdue = author and lesson.overdue(today)
     blocked = tuple(quiz.id for quiz in page.blocked_by)
     values: dict[str, Markup] = {
-        "token": value(generate_csrf()),
+        "token": value(csrf_token()),
         "completed": value(govuk_date(state.completed_at)),
     }
     for i, quiz in enumerate(lesson.quizzes):
