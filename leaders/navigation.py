@@ -133,6 +133,19 @@ def header_html() -> Markup:
     )
 
 
+_FOOTERS = "page_footers"
+
+
+def footer_html() -> Markup:
+    """The page footer (components/footer.html): the same on every page, so drawn once per app."""
+    footers: dict[str, Markup] = current_app.extensions.setdefault(_FOOTERS, {})
+    html = footers.get(request.script_root)
+    if html is None:
+        template = current_app.jinja_env.get_template("components/footer.html")
+        html = footers[request.script_root] = Markup(template.render(footer_links=footer_links))  # noqa: S704
+    return html
+
+
 def footer_links() -> list[dict]:
     return [
         {"href": fixed_url("main.accessibility"), "text": "Accessibility statement"},
@@ -146,3 +159,4 @@ def init_app(app: Flask) -> None:
     )
     app.add_template_global(fixed_url)
     app.add_template_global(header_html)
+    app.add_template_global(footer_html)
