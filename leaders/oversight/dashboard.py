@@ -216,13 +216,29 @@ NO_MARKS: Marks = (0, 0, 0)
 def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Marks]]:
     """The sessions held so far, and each learner's marks at them, counted in the database (one
     query, and a second only when no one has a mark yet)."""
-    held_so_far = (CohortSession.cohort_id == access.cohort.id) & (CohortSession.starts_at <= now)
+    params = {"cohort_id": access.cohort.id, "now": now}
+    marks, held_query = _attendance_queries()
+    rows = db.session.execute(marks, params).all()
+    held = rows[0][4] if rows else db.session.scalar(held_query, params)
+    return held or 0, {
+        user_id: (present, absent, apologies) for user_id, present, absent, apologies, _ in rows
+    }
+
+
+@lru_cache(maxsize=1)
+def _attendance_queries() -> tuple[Select, Select]:
+    """The statements for `_attendance` (each learner's marks, and the sessions held), built once
+    with the cohort and the time bound when they run: building them and their cache keys on every
+    dashboard took almost as long as running them."""
+    held_so_far = (CohortSession.cohort_id == bindparam("cohort_id")) & (
+        CohortSession.starts_at <= bindparam("now")
+    )
     held_query = select(func.count()).select_from(CohortSession).where(held_so_far)
 
     def marked(status: AttendanceStatus):
         return func.count(case((Attendance.status == status.value, 1)))
 
-    rows = db.session.execute(
+    marks = (
         select(
             Attendance.user_id,
             marked(AttendanceStatus.PRESENT),
@@ -233,11 +249,8 @@ def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Mar
         .join(CohortSession, CohortSession.id == Attendance.session_id)
         .where(held_so_far)
         .group_by(Attendance.user_id)
-    ).all()
-    held = rows[0][4] if rows else db.session.scalar(held_query)
-    return held or 0, {
-        user_id: (present, absent, apologies) for user_id, present, absent, apologies, _ in rows
-    }
+    )
+    return marks, held_query
 
 
 def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = None) -> Dashboard:
