@@ -11,7 +11,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders import audit, downloads
+from leaders import audit, downloads, table_markup
 from leaders.auth.rules import MANAGERS, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import services
@@ -24,6 +24,8 @@ from leaders.text import download_name
 bp = Blueprint("oversight", __name__, cli_group=None)
 for _rows in (dashboard_rows.at_risk_rows, dashboard_rows.matrix_rows, dashboard_rows.learner_rows):
     bp.add_app_template_global(_rows)
+bp.add_app_template_global(table_markup.sort_header, "sort_header_html")
+bp.add_app_template_global(table_markup.pager, "pager_html")
 
 
 @bp.route("/cohorts/<int:cohort_id>", endpoint="dashboard")
