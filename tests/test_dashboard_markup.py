@@ -1,8 +1,12 @@
-"""leaders.table_markup draws the same markup as components/table.html's sort_header and pager.
+"""The dashboard's markup made by hand draws what the macros it replaces draw.
 
-The dashboard calls the Python versions (the macros, with govukPagination, were about a third of
-rendering it at 200 learners: bench/dashboard.py); other pages call the macros. Each test renders
-both from the same table state and compares the element trees, as tests/test_components.py does.
+- leaders.table_markup: components/table.html's sort_header and pager, made in Python (the macros,
+  with govukPagination, were about a third of rendering the dashboard at 200 learners:
+  bench/dashboard.py); other pages call the macros.
+- oversight/_dashboard_filters.html's search box and button, hand-written (govukInput, govukButton).
+
+Each test renders both from the same inputs and compares the element trees, as
+tests/test_components.py does.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import pytest
 from markupsafe import Markup
 
 from leaders.tables import Page, TableState
-from tests.test_components import _same
+from tests.test_components import FILTERS, _hand_written, _same
 
 TABLE_MACROS = '{% from "components/table.html" import sort_header, pager %}'
 SORTS = ["name", "organisation", "m1", "progress"]
@@ -102,3 +106,26 @@ def test_pager(render, rows, page, per_page):
         assert "organisation=Barnsley+%26+%3CCo%3E" in hand
     assert hand.count("<nav") == (1 if rows > per_page else 0)
     _same(f"<div>{hand}</div>", f"<div>{macro}</div>")  # one element to compare
+
+
+@pytest.mark.parametrize("q", ["", "O'Hara & <Ann>", "Bo\x0b"])
+def test_search_input(render, q):
+    table = {"state": {"q": q}}
+    hand = render(_hand_written("search_input", FILTERS.read_text()), table=table)
+    macro = render(
+        '{% from "govuk_frontend_jinja/components/input/macro.html" import govukInput %}'
+        '{{ govukInput({"id": "q", "name": "q", "label": {"text": "Name or email", "classes": '
+        '"govuk-label--s"}, "value": table.state.q, "type": "search", "spellcheck": false, '
+        '"autocomplete": "off"}) }}',
+        table=table,
+    )
+    assert 'type="search"' in hand
+    _same(hand, macro)
+
+
+def test_apply_button(render):
+    hand = render(_hand_written("apply_button", FILTERS.read_text()))
+    macro = render(
+        '{{ govukButton({"text": "Apply filters", "classes": "govuk-button--secondary"}) }}'
+    )
+    _same(hand, macro)
