@@ -8,9 +8,9 @@ values pass the same two steps a template applies to what it prints: Jinja's `fi
 (`leaders.text.shown_in_page`) and markupsafe's `escape`. The links are the macros' own: the same
 `TableState.sort_args` and `Page.pagination`, through `table_url`.
 
-The markup is the macros': tests/test_components.py renders each from these functions and from the
-macros in components/table.html (and so govukPagination) with the same state, and compares the
-element trees. Other pages keep the macros, which are the reference.
+The markup is the macros': tests/test_dashboard_markup.py renders each from these functions and
+from the macros in components/table.html (and so govukPagination) with the same state, and
+compares the element trees. Other pages keep the macros, which are the reference.
 """
 
 from __future__ import annotations
