@@ -1,8 +1,8 @@
 """The dashboard's markup made by hand draws what the macros it replaces draw.
 
-- leaders.table_markup: components/table.html's sort_header and pager, made in Python (the macros,
-  with govukPagination, were about a third of rendering the dashboard at 200 learners:
-  bench/dashboard.py); other pages call the macros.
+- leaders.oversight.table_markup: components/table.html's sort_header and pager, made in Python
+  (the macros, with govukPagination, were about a third of rendering the dashboard at 200
+  learners: bench/dashboard.py); other pages call the macros.
 - oversight/_dashboard_filters.html's search box and button, hand-written (govukInput, govukButton).
 
 Each test renders both from the same inputs and compares the element trees, as

@@ -11,12 +11,19 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from leaders import audit, downloads, table_markup
+from leaders import audit, downloads
 from leaders.auth.rules import MANAGERS, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import services
 from leaders.cohorts.access import cohort_access
-from leaders.oversight import course_cohorts, dashboard, dashboard_rows, dashboard_table, exports
+from leaders.oversight import (
+    course_cohorts,
+    dashboard,
+    dashboard_rows,
+    dashboard_table,
+    exports,
+    table_markup,
+)
 from leaders.oversight.learner import learner_record
 from leaders.oversight.reminders import send_reminders
 from leaders.text import download_name
