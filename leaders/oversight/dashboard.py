@@ -14,7 +14,7 @@ from leaders.catalogue.model import Catalogue, Course, Module
 from leaders.charts import Count, counts, percent
 from leaders.cohorts.access import CohortAccess, ModuleDates
 from leaders.cohorts.models import CohortRole
-from leaders.cohorts.services import Person, people, schedule
+from leaders.cohorts.services import Person, people
 from leaders.filters import plural
 from leaders.organisations.sectors import sector_label
 from leaders.oversight import dashboard_queries as queries
@@ -160,16 +160,9 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
     now = now or utcnow()
     today = uk_today(now)
     course = catalogue.courses[access.cohort.course_key]
-    dates = schedule(access.cohort)
+    dates = queries.module_dates(access)
     columns = [
-        ModuleColumn(
-            m,
-            ModuleDates(dates[m.key].opens_on, dates[m.key].due_on)
-            if m.key in dates
-            else ModuleDates(),
-            len(m.lessons),
-        )
-        for m in course.modules
+        ModuleColumn(m, dates.get(m.key) or ModuleDates(), len(m.lessons)) for m in course.modules
     ]
     # Only the people on the programme: removed people are no longer members, and erased people's
     # accounts are closed (their progress is kept without a name; the page says how many).

@@ -24,11 +24,12 @@ from functools import lru_cache
 from sqlalchemy import ColumnElement, Select, bindparam, case, func, literal_column, select
 
 from leaders.catalogue.model import Course
-from leaders.cohorts.access import CohortAccess
+from leaders.cohorts.access import CohortAccess, ModuleDates
 from leaders.cohorts.models import (
     Attendance,
     AttendanceStatus,
     CohortMember,
+    CohortModule,
     CohortRole,
     CohortSession,
 )
@@ -118,6 +119,20 @@ def _completions_query(
             LessonProgress.completed_at.is_not(None),
         )
         .group_by(CohortMember.user_id)
+    )
+
+
+def module_dates(access: CohortAccess) -> dict[str, ModuleDates]:
+    """The cohort's schedule: module key → when it opens and is due (no row: open, no due date).
+    Read as plain columns, not CohortModule objects the dashboard would only read two dates of."""
+    rows = db.session.execute(_module_dates_query(), {"cohort_id": access.cohort.id})
+    return {key: ModuleDates(opens_on, due_on) for key, opens_on, due_on in rows}
+
+
+@lru_cache(maxsize=1)
+def _module_dates_query() -> Select:
+    return select(CohortModule.module_key, CohortModule.opens_on, CohortModule.due_on).where(
+        CohortModule.cohort_id == bindparam("cohort_id")
     )
 
 
