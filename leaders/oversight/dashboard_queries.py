@@ -1,7 +1,7 @@
-"""What the cohort dashboard counts in the database: lessons completed per learner and module, and
-attendance marks per learner. Each statement is built once (per course content, or once) with the
-cohort bound when it runs: building them and their cache keys on every view took about as long as
-running them.
+"""What the cohort dashboard reads besides its people: the schedule, and what it counts in the
+database (lessons completed per learner and module, attendance marks per learner). Each statement
+is built once (per course content, or once) with the cohort bound when it runs: building them and
+their cache keys on every view took about as long as running them.
 
 Lessons completed come back as one row per learner, the counts for all modules packed in a
 whole number: module i's count in its own bits of the sum, at `Completions.layout[i]`. The
