@@ -74,6 +74,15 @@ def test_sort_rows_puts_missing_values_last_either_way_and_ignores_case() -> Non
     assert [r[0] for r in sort_rows(rows, read(sort="done"), keys)] == ["bea", "cy", "Ada"]
 
 
+def test_sort_rows_keeps_ties_and_missing_values_in_their_order_either_way() -> None:
+    rows = [("a", 1), ("b", None), ("c", 2), ("d", 1), ("e", None), ("f", 2)]
+    keys = {"done": lambda r: r[1]}
+    ascending = sort_rows(iter(rows), read(sort="done"), keys)  # any iterable, read once
+    assert [r[0] for r in ascending] == ["a", "d", "c", "f", "b", "e"]
+    descending = sort_rows(rows, read(sort="done", dir="desc"), keys)
+    assert [r[0] for r in descending] == ["c", "f", "a", "d", "b", "e"]
+
+
 def test_search_needs_every_word_somewhere() -> None:
     assert matches("ada love", "Ada Lovelace", "ada@example.org")
     assert not matches("ada grace", "Ada Lovelace", "ada@example.org")

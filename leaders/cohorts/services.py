@@ -6,8 +6,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import Select, bindparam, case, delete, func, select
 
 from leaders import audit, uow
 from leaders.auth import rules
@@ -169,39 +170,15 @@ def people(
     closed accounts (erased people's, which stay only as anonymous figures): the dashboard, the
     registers and reminders count only the people actually on the programme.
     """
-    Organisation, Place = _organisation_columns()
-    query = (
-        select(
-            User.id,
-            User.name,
-            User.email,
-            User.job_title,
-            CohortMember.role,
-            Organisation.name,
-            Organisation.sector,
-            Place.name,
-            User.joined_at.is_not(None),
-            User.last_sign_in_at,
-            User.last_active_at,
-            CohortMember.added_at,
-            CohortMember.due_offset_days,
-            User.active,
-        )
-        .join(CohortMember, CohortMember.user_id == User.id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .outerjoin(Place, Place.code == Organisation.place_code)
-        .where(CohortMember.cohort_id == access.cohort.id)
-        .order_by(
-            case((CohortMember.role == CohortRole.LEARNER.value, 1), else_=0),
-            func.lower(User.name),
-        )
-    )
-    if role is not None:
-        query = query.where(CohortMember.role == role.value)
-    if taking_part:
-        query = query.where(User.active.is_(True))
-    if not access.sees_everyone:
-        query = query.where(User.organisation_id == access.organisation_id)
+    params = {"cohort_id": access.cohort.id}
+    if access.sees_everyone:
+        scope = "everyone"
+    elif access.organisation_id is None:
+        scope = "none"
+    else:
+        scope = "organisation"
+        params["organisation_id"] = access.organisation_id
+    query = _people_query(role.value if role else None, taking_part, scope)
     return [
         Person(
             user_id,
@@ -234,8 +211,52 @@ def people(
             joined_at,
             due_offset_days,
             active,
-        ) in db.session.execute(query).all()
+        ) in db.session.execute(query, params).all()
     ]
+
+
+@lru_cache(maxsize=16)
+def _people_query(role: str | None, taking_part: bool, scope: str) -> Select:
+    """The statement for `people`, built once for each kind of call (`scope`: everyone, one
+    organisation's staff, or those with no organisation), with the cohort and organisation bound
+    when it runs: building it and working out its cache key took about a third as long as running
+    it, and the dashboard reads a cohort's people on every view."""
+    Organisation, Place = _organisation_columns()
+    query = (
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.job_title,
+            CohortMember.role,
+            Organisation.name,
+            Organisation.sector,
+            Place.name,
+            User.joined_at.is_not(None),
+            User.last_sign_in_at,
+            User.last_active_at,
+            CohortMember.added_at,
+            CohortMember.due_offset_days,
+            User.active,
+        )
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(Place, Place.code == Organisation.place_code)
+        .where(CohortMember.cohort_id == bindparam("cohort_id"))
+        .order_by(
+            case((CohortMember.role == CohortRole.LEARNER.value, 1), else_=0),
+            func.lower(User.name),
+        )
+    )
+    if role is not None:
+        query = query.where(CohortMember.role == role)
+    if taking_part:
+        query = query.where(User.active.is_(True))
+    if scope == "organisation":
+        query = query.where(User.organisation_id == bindparam("organisation_id"))
+    elif scope == "none":
+        query = query.where(User.organisation_id.is_(None))
+    return query
 
 
 def add_person(

@@ -5,27 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, case, func, select
 
 from leaders.catalogue.model import Catalogue, Course, Module
 from leaders.charts import Count, counts, percent
 from leaders.cohorts.access import CohortAccess, ModuleDates
-from leaders.cohorts.models import (
-    Attendance,
-    AttendanceStatus,
-    CohortMember,
-    CohortRole,
-    CohortSession,
-)
-from leaders.cohorts.services import Person, people, schedule
-from leaders.extensions import db
+from leaders.cohorts.models import CohortRole
+from leaders.cohorts.services import Person, people
 from leaders.filters import plural
-from leaders.learning.models import LessonProgress
 from leaders.organisations.sectors import sector_label
+from leaders.oversight import dashboard_queries as queries
 from leaders.timeutil import as_utc, uk_today, utcnow
 
 INACTIVE_AFTER = timedelta(days=14)
@@ -164,106 +156,20 @@ class Dashboard:
         return [row for row in self.learners if row.risks]
 
 
-def _completions(
-    access: CohortAccess, course: Course, catalogue: Catalogue
-) -> list[tuple[int, int, int]]:
-    """(learner, module index, lessons completed), aggregated in the database (one query).
-
-    Progress rows hold lesson keys; a CASE over each module's keys (and old aliases) maps each to
-    its module, so a thousand learners bring back a few thousand counts, not every lesson row. Rows
-    for lessons no longer in the course (or of another course) map to nothing and are left out.
-    """
-    modules = tuple(
-        tuple(key for lesson in module.lessons for key in (lesson.key, *lesson.aliases))
-        for module in course.modules
-    )
-    query = _completions_query(modules)
-    # An organisation lead's view is narrowed once, by `people`; build() keeps only those rows.
-    rows = db.session.connection().execute(query, {"cohort_id": access.cohort.id}).all()
-    return [row for row in rows if row[1] is not None]
-
-
-@lru_cache(maxsize=16)
-def _completions_query(modules: tuple[tuple[str, ...], ...]) -> Select:
-    """The statement for `_completions`, built once per course content (its lessons' keys by
-    module) rather than on every dashboard: building the CASE took longer than running it."""
-    module_index = case(
-        *[
-            (LessonProgress.lesson_key.in_(keys), index)
-            for index, keys in enumerate(modules)
-            if keys
-        ],
-        else_=None,
-    ).label("module_index")
-    return (
-        select(LessonProgress.user_id, module_index, func.count())
-        .join(
-            CohortMember,
-            (CohortMember.user_id == LessonProgress.user_id)
-            & (CohortMember.cohort_id == bindparam("cohort_id"))
-            & (CohortMember.role == CohortRole.LEARNER.value),
-        )
-        .where(LessonProgress.completed_at.is_not(None))
-        .group_by(LessonProgress.user_id, "module_index")
-    )
-
-
-#: A learner's (present, absent, apologies) marks at the sessions held so far.
-Marks = tuple[int, int, int]
-NO_MARKS: Marks = (0, 0, 0)
-
-
-def _attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Marks]]:
-    """The sessions held so far, and each learner's marks at them, counted in the database (one
-    query, and a second only when no one has a mark yet)."""
-    held_so_far = (CohortSession.cohort_id == access.cohort.id) & (CohortSession.starts_at <= now)
-    held_query = select(func.count()).select_from(CohortSession).where(held_so_far)
-
-    def marked(status: AttendanceStatus):
-        return func.count(case((Attendance.status == status.value, 1)))
-
-    rows = db.session.execute(
-        select(
-            Attendance.user_id,
-            marked(AttendanceStatus.PRESENT),
-            marked(AttendanceStatus.ABSENT),
-            marked(AttendanceStatus.APOLOGIES),
-            held_query.scalar_subquery(),
-        )
-        .join(CohortSession, CohortSession.id == Attendance.session_id)
-        .where(held_so_far)
-        .group_by(Attendance.user_id)
-    ).all()
-    held = rows[0][4] if rows else db.session.scalar(held_query)
-    return held or 0, {
-        user_id: (present, absent, apologies) for user_id, present, absent, apologies, _ in rows
-    }
-
-
 def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
     today = uk_today(now)
     course = catalogue.courses[access.cohort.course_key]
-    dates = schedule(access.cohort)
+    dates = queries.module_dates(access)
     columns = [
-        ModuleColumn(
-            m,
-            ModuleDates(dates[m.key].opens_on, dates[m.key].due_on)
-            if m.key in dates
-            else ModuleDates(),
-            len(m.lessons),
-        )
-        for m in course.modules
+        ModuleColumn(m, dates.get(m.key) or ModuleDates(), len(m.lessons)) for m in course.modules
     ]
     # Only the people on the programme: removed people are no longer members, and erased people's
     # accounts are closed (their progress is kept without a name; the page says how many).
     members = people(access, CohortRole.LEARNER)
     learners = [p for p in members if p.active]
-    done: dict[int, list[int]] = {p.user_id: [0] * len(columns) for p in learners}
-    for user_id, index, count in _completions(access, course, catalogue):
-        if user_id in done:
-            done[user_id][index] = count
-    held, attendance = _attendance(access, now)
+    done = queries.completions(access, course)
+    held, attendance = queries.attendance(access, now)
     grace = sign_in_grace()
 
     total_lessons = sum(c.lessons for c in columns)
@@ -293,7 +199,8 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
 
     # Learners with the same progress and the same due dates have the same cells, lessons done
     # and overdue modules: each such pattern is worked out once (a cohort has far fewer patterns
-    # than learners), and the funnel counts each pattern once per learner with it.
+    # than learners), and the funnel counts each pattern once per learner with it. The progress is
+    # the packed counts as the database summed them (dashboard_queries), unpacked per pattern.
     patterns: dict[tuple, _Pattern] = {}
     seen: Counter[tuple] = Counter()
     rows: list[LearnerRow] = []
@@ -311,15 +218,15 @@ def build(access: CohortAccess, catalogue: Catalogue, now: datetime | None = Non
                 _before(c.dates.for_member_on(starts_on, joined_on, key[1]).due_on, today)
                 for c in columns
             ]
-        lessons_done = done[person.user_id]
-        pattern_key = (key, *lessons_done)
+        pattern_key = (key, done.packed.get(person.user_id, done.nothing))
         pattern = patterns.get(pattern_key)
         if pattern is None:
+            lessons_done = done.unpack(pattern_key[1])
             pattern = patterns[pattern_key] = _Pattern.of(
                 tuple(cell(i, n, late[i]) for i, n in enumerate(lessons_done))
             )
         seen[pattern_key] += 1
-        present, absent, apologies = attendance.get(person.user_id, NO_MARKS)
+        present, absent, apologies = attendance.get(person.user_id, queries.NO_MARKS)
         row = LearnerRow(
             person,
             pattern.cells,

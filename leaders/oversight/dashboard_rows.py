@@ -44,18 +44,18 @@ def _text(value: Any) -> str:
     )
 
 
-def _link(learner_url: str, person: Any) -> str:
-    return (
-        f'<a class="govuk-link" href="{_text(learner_url)}{int(person.user_id)}">'
-        f"{_text(person.name)}</a>"
-    )
+def _link(href: str, person: Any) -> str:
+    """The learner's name linking to their page (`href`: the learner address, escaped, without
+    the id: the same for every row, so escaped once per table)."""
+    return f'<a class="govuk-link" href="{href}{int(person.user_id)}">{_text(person.name)}</a>'
 
 
 def at_risk_rows(rows: Iterable[Any], learner_url: str) -> Markup:
     """Learner (a link), organisation, and why they are at risk."""
+    href = _text(learner_url)
     return Markup(  # noqa: S704 (every value escaped above)
         "\n".join(
-            f'<tr class="govuk-table__row">{_TD}{_link(learner_url, row.person)}</td>'
+            f'<tr class="govuk-table__row">{_TD}{_link(href, row.person)}</td>'
             f"{_TD}{_text(row.person.organisation or '')}</td>"
             f"{_TD}{_text('; '.join(row.risks))}</td></tr>"
             for row in rows
@@ -64,25 +64,37 @@ def at_risk_rows(rows: Iterable[Any], learner_url: str) -> Markup:
 
 
 def matrix_rows(rows: Iterable[Any], learner_url: str) -> Markup:
-    """Learner (a row header link), a cell per module (Cell.html, fixed words), overall percent."""
-    return Markup(  # noqa: S704 (every value escaped above; the cells are Markup)
-        "\n".join(
-            f'<tr class="govuk-table__row">{_ROW_HEADER}{_link(learner_url, row.person)}</th>'
-            f"{row.cells_html}{_NUMERIC}{int(row.percent)}%</td></tr>"
-            for row in rows
+    """Learner (a row header link), a cell per module (Cell.html, fixed words), overall percent.
+
+    Learners with the same progress share one tuple of cells (dashboard.build), so each tuple's
+    cells are joined once, not once per row."""
+    href = _text(learner_url)
+    joined: dict[int, tuple[Any, str]] = {}  # id of a row's cells → the cells and their markup
+    out = []
+    for row in rows:
+        found = joined.get(id(row.cells))
+        if found is not None and found[0] is row.cells:
+            cells = found[1]
+        else:
+            cells = row.cells_html
+            joined[id(row.cells)] = (row.cells, cells)
+        out.append(
+            f'<tr class="govuk-table__row">{_ROW_HEADER}{_link(href, row.person)}</th>'
+            f"{cells}{_NUMERIC}{int(row.percent)}%</td></tr>"
         )
-    )
+    return Markup("\n".join(out))  # noqa: S704 (every value escaped above; the cells are Markup)
 
 
 def learner_rows(rows: Iterable[Any], learner_url: str) -> Markup:
     """Name (a row header link), organisation, sector, place, last active, progress, attendance."""
+    href = _text(learner_url)
     out = []
     for row in rows:
         p = row.person
         last = govuk_date(p.last_active_at) if p.last_active_at else "Never"
         attendance = f"{int(row.attended)} of {int(row.held)}" if row.held else "No sessions yet"
         out.append(
-            f'<tr class="govuk-table__row">{_ROW_HEADER}{_link(learner_url, p)}</th>'
+            f'<tr class="govuk-table__row">{_ROW_HEADER}{_link(href, p)}</th>'
             f"{_TD}{_text(p.organisation or '')}</td>"
             f"{_TD}{_text(sector_label(p.sector))}</td>"
             f"{_TD}{_text(p.place or '')}</td>"

@@ -16,7 +16,14 @@ from leaders.auth.rules import MANAGERS, roles, signed_in
 from leaders.catalogue.store import get_catalogue
 from leaders.cohorts import services
 from leaders.cohorts.access import cohort_access
-from leaders.oversight import course_cohorts, dashboard, dashboard_rows, dashboard_table, exports
+from leaders.oversight import (
+    course_cohorts,
+    dashboard,
+    dashboard_rows,
+    dashboard_table,
+    exports,
+    table_markup,
+)
 from leaders.oversight.learner import learner_record
 from leaders.oversight.reminders import send_reminders
 from leaders.text import download_name
@@ -24,6 +31,8 @@ from leaders.text import download_name
 bp = Blueprint("oversight", __name__, cli_group=None)
 for _rows in (dashboard_rows.at_risk_rows, dashboard_rows.matrix_rows, dashboard_rows.learner_rows):
     bp.add_app_template_global(_rows)
+bp.add_app_template_global(table_markup.sort_header, "sort_header_html")
+bp.add_app_template_global(table_markup.pager, "pager_html")
 
 
 @bp.route("/cohorts/<int:cohort_id>", endpoint="dashboard")
