@@ -37,7 +37,9 @@ def has_role(user: Any, allowed: Iterable[Role]) -> bool:
     """True if the user is signed in and their global role is one of ``allowed``."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return user.role in {r.value for r in allowed}
+    if not isinstance(allowed, set | frozenset):
+        allowed = frozenset(allowed)
+    return user.role in allowed  # Role is a StrEnum: its members are equal to their values
 
 
 # Predicates -----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -143,7 +143,7 @@ _MAIN_EXTENSION = "lesson_main_fragments"
 
 
 def _main_skeletons(app: Flask, catalogue: Catalogue) -> dict[tuple[Any, ...], Skeleton]:
-    """Per app and catalogue, by (lesson key, shape, script root)."""
+    """Per app and catalogue, by (lesson key, shape, script root); and the lessons' breadcrumbs."""
     held = app.extensions.get(_MAIN_EXTENSION)
     if held is None or held[0] is not catalogue:
         held = app.extensions[_MAIN_EXTENSION] = (catalogue, {})
@@ -193,3 +193,18 @@ def lesson_main_html(
 
 def _reflections(lesson: Lesson) -> list[Reflection]:
     return [s.reflection for s in lesson.segments if isinstance(s, ReflectionSegment)]
+
+
+def lesson_breadcrumbs_html(page: Any) -> Markup:
+    """The lesson page's breadcrumbs (home, course, module): the same for everyone, once per catalogue."""
+    skeletons = _main_skeletons(current_app, get_catalogue())
+    key = ("breadcrumbs", page.lesson.key, request.script_root)
+    crumbs = skeletons.get(key)
+    if crumbs is None:
+        trail = [
+            ("Home", url_for("main.home")),
+            (page.course.title, page.course.url),
+            (page.module.title, page.module.url),
+        ]
+        crumbs = skeletons[key] = Skeleton.of(current_app.jinja_env.globals["breadcrumbs"](trail))  # type: ignore[operator]
+    return crumbs.fill({})

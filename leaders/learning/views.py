@@ -100,6 +100,7 @@ def _register_values(state: BlueprintSetupState) -> None:
 
 bp.add_app_template_global(reflections.module_anchor, "shared_anchor")
 bp.add_app_template_global(fragments.lesson_main_html, "lesson_main_html")
+bp.add_app_template_global(fragments.lesson_breadcrumbs_html, "lesson_breadcrumbs_html")
 
 
 @bp.app_template_global()
