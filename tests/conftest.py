@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from types import CodeType
 
 import pytest
-from flask import Flask
+from flask import Flask, render_template_string
 from flask.testing import FlaskCliRunner
 from flask_migrate import upgrade
 from jinja2 import Environment
@@ -279,3 +279,14 @@ def learner_client(client: CheckedClient, learner) -> CheckedClient:
     response = sign_in(client, learner)
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def render(app: Flask):
+    """Render a template string in a request context, as a page would."""
+
+    def render(source: str, **context) -> str:
+        with app.test_request_context():
+            return render_template_string(source, **context)
+
+    return render

@@ -10,6 +10,30 @@ from werkzeug.test import TestResponse
 _SKIPPED = {"script", "style"}
 
 
+def squashed(value: str | None) -> str:
+    """Text with each run of whitespace as one space, trimmed."""
+    return " ".join((value or "").split())
+
+
+def element_tree(element: Element) -> tuple:
+    """An element as (tag, attributes, text, children, tail), whitespace squashed: two pieces of
+    markup that draw the same thing give the same tree."""
+    tag = element.tag.rsplit("}", 1)[-1]
+    attributes = tuple(
+        sorted(
+            (name, " ".join(value.split()) if name == "class" else value)
+            for name, value in element.attrib.items()
+        )
+    )
+    return (
+        tag,
+        attributes,
+        squashed(element.text),
+        tuple(element_tree(child) for child in element),
+        squashed(element.tail),
+    )
+
+
 def _html(source: TestResponse | str) -> str:
     return source if isinstance(source, str) else source.get_data(as_text=True)
 

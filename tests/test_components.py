@@ -16,54 +16,24 @@ from types import SimpleNamespace
 
 import html5lib
 import pytest
-from flask import render_template_string
 from markupsafe import Markup
+
+from tests.helpers import element_tree, squashed
 
 SERVICE_NAVIGATION = "govuk_frontend_jinja/components/service-navigation/macro.html"
 BREADCRUMBS = "govuk_frontend_jinja/components/breadcrumbs/macro.html"
 PAGINATION = "govuk_frontend_jinja/components/pagination/macro.html"
 
 
-def _text(value: str | None) -> str:
-    return re.sub(r"\s+", " ", value or "").strip()
-
-
-def _tree(element) -> tuple:
-    """An element as (tag, attributes, text, children, tail), whitespace normalised."""
-    tag = element.tag.rsplit("}", 1)[-1]
-    attributes = tuple(
-        sorted(
-            (name, " ".join(value.split()) if name == "class" else value)
-            for name, value in element.attrib.items()
-        )
-    )
-    return (
-        tag,
-        attributes,
-        _text(element.text),
-        tuple(_tree(child) for child in element),
-        _text(element.tail),
-    )
-
-
 def _parse(markup: str) -> tuple:
     fragment = html5lib.parseFragment(markup, treebuilder="etree", namespaceHTMLElements=False)
-    assert not _text(fragment.text), "markup starts with text outside an element"
-    return tuple(_tree(child) for child in fragment)
+    assert not squashed(fragment.text), "markup starts with text outside an element"
+    return tuple(element_tree(child) for child in fragment)
 
 
 def _same(hand: str, macro: str) -> None:
     assert _parse(hand) == _parse(macro)
     assert len(_parse(hand)) == 1
-
-
-@pytest.fixture
-def render(app):
-    def render(source: str, **context) -> str:
-        with app.test_request_context():
-            return render_template_string(source, **context)
-
-    return render
 
 
 NAV_ITEMS = [

@@ -27,17 +27,6 @@ def _state(args: dict[str, str], per_page: int = 100) -> TableState:
     )
 
 
-@pytest.fixture
-def render(app):
-    from flask import render_template_string
-
-    def render(source: str, **context) -> str:
-        with app.test_request_context():
-            return render_template_string(source, **context)
-
-    return render
-
-
 @pytest.mark.parametrize(
     "args",
     [

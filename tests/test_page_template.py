@@ -9,7 +9,6 @@ form and the service navigation), with breadcrumbs, a flash message and an error
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import html5lib
@@ -21,6 +20,7 @@ from leaders.auth.models import Role
 from leaders.auth.rules import public
 from tests.conftest import sign_in
 from tests.factories import make_user
+from tests.helpers import element_tree
 
 BASE = Path(__file__).resolve().parent.parent / "leaders" / "templates" / "base.html"
 LIBRARY = "govuk_frontend_jinja/template.html"
@@ -36,29 +36,8 @@ PAGES = {
 }
 
 
-def _text(value: str | None) -> str:
-    return re.sub(r"\s+", " ", value or "").strip()
-
-
-def _tree(element) -> tuple:
-    tag = element.tag.rsplit("}", 1)[-1]
-    attributes = tuple(
-        sorted(
-            (name, " ".join(value.split()) if name == "class" else value)
-            for name, value in element.attrib.items()
-        )
-    )
-    return (
-        tag,
-        attributes,
-        _text(element.text),
-        tuple(_tree(child) for child in element),
-        _text(element.tail),
-    )
-
-
 def _document(markup: str) -> tuple:
-    return _tree(html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False))
+    return element_tree(html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False))
 
 
 @pytest.fixture
