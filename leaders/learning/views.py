@@ -41,6 +41,7 @@ from leaders.learning.forms import (
     reflection_prefix,
 )
 from leaders.learning.models import Visibility
+from leaders.navigation import fixed_url
 from leaders.timeutil import uk_today, utcnow
 
 bp = Blueprint("learning", __name__)
@@ -63,27 +64,13 @@ def blank_quiz_questions(quiz: Quiz) -> Markup:
     return html
 
 
-_LESSON_ACTIONS: dict[tuple[str, str, str, tuple[tuple[str, Any], ...]], str] = {}
-
-
 @bp.app_template_global()
 def lesson_action(lesson: Lesson, endpoint: str, **values: Any) -> str:
-    """url_for of one of a lesson's forms (complete it, answer a check), worked out once per lesson.
-
-    Each lesson page draws two or three; url_for builds each again on every request (~8 µs).
-    """
-    key = (request.script_root, endpoint, lesson.key, tuple(values.items()))
-    url = _LESSON_ACTIONS.get(key)
-    if url is None:
-        course_key, module_slug, lesson_slug = lesson.key.split("/")
-        url = _LESSON_ACTIONS[key] = url_for(
-            endpoint,
-            course_key=course_key,
-            module_slug=module_slug,
-            lesson_slug=lesson_slug,
-            **values,
-        )
-    return url
+    """The address of one of a lesson's forms (complete it, answer a check), worked out once."""
+    course_key, module_slug, lesson_slug = lesson.key.split("/")
+    return fixed_url(
+        endpoint, course_key=course_key, module_slug=module_slug, lesson_slug=lesson_slug, **values
+    )
 
 
 # Globals, not context: the journal form is drawn by an imported macro, which sees only globals.

@@ -244,12 +244,20 @@ def test_lesson_main_column_fills_in_to_the_macros_markup(app):
             assert ("You have completed this lesson" in filled) is bool(state.completed_at)
 
 
-def test_a_new_catalogue_starts_the_main_column_cache_again(app):
+def test_a_new_catalogue_starts_the_skeletons_again(app):
     # A module's title or a lesson's neighbours can change without the lesson's version changing.
-    from leaders.learning.fragments import _main_skeletons
+    from leaders.fragments import Skeletons
 
+    skeletons, drawn = Skeletons("test_fragments"), []
     first, second = object(), object()
-    cache = _main_skeletons(app, first)
-    cache["shape"] = Skeleton.of("<p>old</p>")
-    assert _main_skeletons(app, first) is cache
-    assert _main_skeletons(app, second) == {}
+
+    def draw():
+        drawn.append(1)
+        return "<p>drawn</p>"
+
+    with app.app_context():
+        assert skeletons.get(first, "shape", draw).fill({}) == "<p>drawn</p>"
+        skeletons.get(first, "shape", draw)
+        assert len(drawn) == 1  # kept for the same catalogue
+        skeletons.get(second, "shape", draw)
+        assert len(drawn) == 2  # drawn again for a new one
