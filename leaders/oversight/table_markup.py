@@ -5,7 +5,7 @@ view. As Jinja macros (sort_header calling sort_link; pager importing and callin
 which calls a macro per page link and its attribute macros) they were about a third of rendering
 the page at 200 learners (bench/dashboard.py: some 1.3 ms of 3.9). Here each is one function whose
 values pass the same two steps a template applies to what it prints: Jinja's `finalize`
-(`leaders.text.shown_in_page`) and markupsafe's `escape`. The links are the macros' own: the same
+(`leaders.text.shown_in_page`) and markupsafe's `escape` (`leaders.fragments.value`). The links are the macros' own: the same
 `TableState.sort_args` and `Page.pagination`, through `table_url`.
 
 The markup is the macros': tests/test_dashboard_markup.py renders each from these functions and
@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from leaders.filters import plural
+from leaders.fragments import value as printed  # a value as a template prints it
 from leaders.tables import Page, TableState, table_url
-from leaders.text import shown_in_page
 
 _PREVIOUS_ARROW = (
     '<svg class="govuk-pagination__icon govuk-pagination__icon--prev" '
@@ -36,11 +36,6 @@ _NEXT_ARROW = (
     'focusable="false" viewBox="0 0 15 13"><path d="m8.107-0.0078125-1.4136 1.414 4.2926 '
     '4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z"></path></svg>'
 )
-
-
-def _shown(value: Any) -> str:
-    """A value as a template prints it (Markup as it is, anything else made safe and escaped)."""
-    return str(escape(shown_in_page(value)))
 
 
 def sort_header(
@@ -57,9 +52,9 @@ def sort_header(
     numeric_class = " govuk-table__header--numeric" if numeric else ""
     return Markup(  # noqa: S704 (every value escaped)
         f'<th scope="col" class="govuk-table__header{numeric_class}" '
-        f'aria-sort="{_shown(state.aria_sort(column))}">\n'
-        f'  <a class="govuk-link govuk-link--no-visited-state app-sort-link" href="{_shown(href)}">'
-        f'{_shown(label)}<span class="govuk-visually-hidden">, sort {then}</span></a>\n</th>'
+        f'aria-sort="{printed(state.aria_sort(column))}">\n'
+        f'  <a class="govuk-link govuk-link--no-visited-state app-sort-link" href="{printed(href)}">'
+        f'{printed(label)}<span class="govuk-visually-hidden">, sort {then}</span></a>\n</th>'
     )
 
 
@@ -73,22 +68,22 @@ def pager(
     """components/table.html's pager: how many are shown and, past one page, govukPagination's
     numbered links as it draws them for `Page.pagination` (previous, pages, next)."""
     if page.total == 0:
-        summary = f"No {_shown(noun)}s to show."
+        summary = f"No {printed(noun)}s to show."
     elif page.pages == 1:
-        summary = f"Showing {_shown(plural(page.total, noun))}."
+        summary = f"Showing {printed(plural(page.total, noun))}."
     else:
         summary = (
-            f"Showing {_shown(page.first)} to {_shown(page.last)} of "
-            f"{_shown(plural(page.total, noun))}."
+            f"Showing {printed(page.first)} to {printed(page.last)} of "
+            f"{printed(plural(page.total, noun))}."
         )
     out = [f'<p class="govuk-body govuk-!-margin-bottom-2">{summary}</p>']
     if page.pages > 1:
         params = page.pagination(endpoint, url_args or {}, label)
-        out.append(f'<nav class="govuk-pagination" aria-label="{_shown(label or "Pagination")}">')
+        out.append(f'<nav class="govuk-pagination" aria-label="{printed(label or "Pagination")}">')
         if params["previous"]:
             out.append(
                 '<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" '
-                f'href="{_shown(params["previous"]["href"])}" rel="prev">{_PREVIOUS_ARROW}'
+                f'href="{printed(params["previous"]["href"])}" rel="prev">{_PREVIOUS_ARROW}'
                 '<span class="govuk-pagination__link-title">Previous'
                 '<span class="govuk-visually-hidden"> page</span></span></a></div>'
             )
@@ -100,19 +95,19 @@ def pager(
                     "&ctdot;</li>"
                 )
                 continue
-            number = _shown(item["number"])
+            number = printed(item["number"])
             current = (" govuk-pagination__item--current", ' aria-current="page"')
             item_class, aria_current = current if item["current"] else ("", "")
             out.append(
                 f'<li class="govuk-pagination__item{item_class}">'
-                f'<a class="govuk-link govuk-pagination__link" href="{_shown(item["href"])}" '
+                f'<a class="govuk-link govuk-pagination__link" href="{printed(item["href"])}" '
                 f'aria-label="Page {number}"{aria_current}>{number}</a></li>'
             )
         out.append("</ul>")
         if params["next"]:
             out.append(
                 '<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" '
-                f'href="{_shown(params["next"]["href"])}" rel="next">'
+                f'href="{printed(params["next"]["href"])}" rel="next">'
                 '<span class="govuk-pagination__link-title">Next'
                 f'<span class="govuk-visually-hidden"> page</span></span>{_NEXT_ARROW}</a></div>'
             )
