@@ -26,7 +26,7 @@ from .parse import SLUG_RE
 
 #: Bump whenever rendering (render.py, govuk_tree.py, blocks.py) or the checks of a body (scan.py,
 #: quizzes.py) change: it invalidates the disk cache, whose entries were rendered and checked by older code.
-RENDERER_VERSION = 3
+RENDERER_VERSION = 4
 _LIBRARIES = ("markdown", "pymdown-extensions", "nh3")
 
 LESSON_LINK = "lesson:"

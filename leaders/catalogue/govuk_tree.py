@@ -108,6 +108,7 @@ class _GovukTreeprocessor(Treeprocessor):
         titles = [names.get(h.get("id", ""), "".join(h.itertext()).strip()) for h in sections]
         for element in root.iter():
             self._decorate(element)
+        _scroll_wide_tables(root)
         self._unique_ids(root)
         self.state.toc = [
             (h.get("id", ""), title) for h, title in zip(sections, titles, strict=True)
@@ -281,3 +282,25 @@ class _GovukTreeprocessor(Treeprocessor):
 def _add_class(element: etree.Element, css: str) -> None:
     existing = element.get("class")
     element.set("class", f"{existing} {css}" if existing else css)
+
+
+def _scroll_wide_tables(root: etree.Element) -> None:
+    """Put each table in a labelled region that scrolls sideways (`app-table-scroll`, as the app's
+    own tables are), so a table wider than a 320 px screen scrolls inside it, not the page."""
+    found = [(parent, child) for parent in root.iter() for child in parent if child.tag == "table"]
+    for parent, table in found:
+        caption = table.find("caption")
+        name = " ".join("".join(caption.itertext()).split()) if caption is not None else "Table"
+        box = etree.Element(
+            "div",
+            {
+                "class": "app-table-scroll",
+                "role": "region",
+                "tabindex": "0",
+                "aria-label": f"{name} (scrolls sideways)",
+            },
+        )
+        box.tail, table.tail = table.tail, None
+        parent.insert(list(parent).index(table), box)
+        parent.remove(table)
+        box.append(table)

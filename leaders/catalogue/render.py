@@ -49,6 +49,7 @@ _ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
     "details": {"open"},
+    "div": {"role", "tabindex"},  # a wide table's scrolling region (govuk_tree._scroll_wide_tables)
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _DROP_WITH_CONTENT = {"script", "style", "template"}

@@ -339,3 +339,22 @@ def test_quiz_text_is_inline_html_when_it_is_one_paragraph(
     lesson = tree.load().lesson(EXTRA_KEY)
     assert lesson is not None
     assert lesson.quizzes[0].questions[0].options[0].feedback_html == expected
+
+
+def test_tables_scroll_sideways_in_a_labelled_region(tree: Tree) -> None:
+    # A table wider than a phone scrolls inside its region, not the page (tests/browser/test_reflow.py
+    # skips what is inside such a region); the region takes focus so a keyboard can scroll it.
+    import html5lib
+
+    html = html_of(
+        render(tree, "Before.\n\n| Tier | Councils |\n|---|--:|\n| County | 21 |\n\nAfter.")
+    )
+    body = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    regions = [el for el in body.iter("div") if el.get("class") == "app-table-scroll"]
+    assert len(regions) == 1
+    region = regions[0]
+    assert region.get("role") == "region"
+    assert region.get("tabindex") == "0"
+    assert region.get("aria-label") == "Table (scrolls sideways)"
+    assert [child.tag for child in region] == ["table"]
+    assert html.index("Before.") < html.index("app-table-scroll") < html.index("After.")
