@@ -67,11 +67,27 @@ def browser():
 # The live server ------------------------------------------------------------------------------
 
 
+_RESPONSE = "tests.live_server.response"
+
+
 class _QuietHandler(WSGIRequestHandler):
-    """No access log: the server's problems are collected instead (see LiveServer)."""
+    """No access log: the server's problems are collected instead (see LiveServer).
+
+    When the browser drops a connection while werkzeug drains the request socket, werkzeug
+    skips closing the response (its `finally` raises first), so a static file stays open until the collector finds it and
+    `filterwarnings = error` fails whichever test is running. The handler closes it itself.
+    """
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+    def run_wsgi(self) -> None:
+        try:
+            super().run_wsgi()
+        finally:
+            response = getattr(self, "environ", {}).pop(_RESPONSE, None)
+            if hasattr(response, "close"):
+                response.close()  # closing twice is harmless: werkzeug may have closed it
 
 
 class LiveServer:
@@ -110,7 +126,9 @@ class LiveServer:
             return start_response(status, headers, exc_info)
 
         try:
-            return self.app(environ, recording_start_response)
+            response = self.app(environ, recording_start_response)
+            environ[_RESPONSE] = response
+            return response
         except Exception:
             self.problems.append(f"{where} raised:\n{traceback.format_exc()}")
             raise
