@@ -1,25 +1,29 @@
 """A learner's progress through lessons: their states, the figures pages show, and lesson views.
 
-`record_view` is on every lesson page: one upsert (built once per database kind) that, for
-learners, also checks that a cohort of theirs has the lesson's module open.
+`record_view` is on every lesson page. It reads the learner's row for the lesson first (one
+query, which for learners also asks whether a cohort of theirs has the lesson's module open), and
+writes only when the view is news: a first view, a view of another lesson since, or a last view
+more than `VIEW_RESOLUTION` ago. A write is an upsert (built once per database kind) that checks
+the same rule. So a learner re-reading the lesson they are on takes no write lock on the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, bindparam, select
+from sqlalchemy import Date, Integer, String, bindparam, exists, select
+from sqlalchemy.orm import aliased
 
 from leaders.catalogue.model import Catalogue, Course, Lesson
 from leaders.cohorts.access import module_open
 from leaders.db_types import UTCDateTime
 from leaders.extensions import db
 from leaders.learning.models import LessonProgress
-from leaders.timeutil import uk_today, utcnow
+from leaders.timeutil import as_utc, uk_today, utcnow
 from leaders.upsert import insert
 
 
@@ -137,6 +141,12 @@ _PROGRESS_COLUMNS = (
     LessonProgress.version_completed,
 )
 _view_upserts: dict[tuple[str, bool], Any] = {}
+_view_reads: dict[bool, Any] = {}
+
+#: How stale `last_viewed_at` may be for the lesson a learner is on: re-reading it within this
+#: long writes nothing (the same resolution as a session's `last_seen_at`). Opening any other
+#: lesson in between always writes, so "continue where you left off" follows every move.
+VIEW_RESOLUTION = timedelta(minutes=5)
 
 
 class NotOpen(Exception):
@@ -183,13 +193,41 @@ def _view_upsert(gated: bool) -> Any:
     return stmt
 
 
+def _view_read(gated: bool) -> Any:
+    """The learner's row for the lesson, whether they have viewed another lesson since, and
+    (gated) whether a cohort opens it to them today: no row if they have never opened it."""
+    stmt = _view_reads.get(gated)
+    if stmt is None:
+        other = aliased(LessonProgress)
+        later_elsewhere = exists().where(
+            other.user_id == LessonProgress.user_id,
+            other.last_viewed_at > LessonProgress.last_viewed_at,
+        )
+        columns: list[Any] = [*_PROGRESS_COLUMNS, later_elsewhere.label("superseded")]
+        if gated:
+            columns.append(
+                module_open(
+                    bindparam("member_id", type_=Integer),
+                    bindparam("course_key", type_=String),
+                    bindparam("module_key", type_=String),
+                    bindparam("today", type_=Date),
+                ).label("open")
+            )
+        stmt = _view_reads[gated] = select(*columns).where(
+            LessonProgress.user_id == bindparam("user_id", type_=Integer),
+            LessonProgress.lesson_key == bindparam("lesson_key", type_=String),
+        )
+    return stmt
+
+
 def record_view(user_id: int, lesson: Lesson, *, gated: bool = False) -> LessonState:
     """Note that the learner opened the lesson (an upsert: safe under double loads and races).
 
     With ``gated``, raise NotOpen (and write nothing) unless a cohort opens the lesson to them.
+    A view that is not news (see the module's docstring) reads the row and writes nothing.
     """
     now = utcnow()
-    params = {"user_id": user_id, "lesson_key": lesson.key, "now": now}
+    params: dict[str, Any] = {"user_id": user_id, "lesson_key": lesson.key, "now": now}
     if gated:
         params |= {
             "member_id": user_id,
@@ -197,10 +235,17 @@ def record_view(user_id: int, lesson: Lesson, *, gated: bool = False) -> LessonS
             "module_key": lesson.module_key,
             "today": uk_today(now),
         }
-    row = db.session.connection().execute(_view_upsert(gated), params).first()
-    if row is None:
+    connection = db.session.connection()
+    seen = connection.execute(_view_read(gated), params).first()
+    if seen is not None and gated and not seen.open:
         raise NotOpen(lesson.key)
-    state = LessonState(*row)
+    if seen is not None and not seen.superseded and _recent(seen.last_viewed_at, now):
+        row: Any = seen
+    else:
+        row = connection.execute(_view_upsert(gated), params).first()
+        if row is None:
+            raise NotOpen(lesson.key)
+    state = LessonState(*row[: len(_PROGRESS_COLUMNS)])
     if lesson.aliases:  # progress kept under an old name counts too (one more query, rare)
         for old in db.session.execute(
             select(*_PROGRESS_COLUMNS).where(
@@ -209,3 +254,8 @@ def record_view(user_id: int, lesson: Lesson, *, gated: bool = False) -> LessonS
         ).all():
             state = state.merged(LessonState(*old))
     return state
+
+
+def _recent(last_viewed_at: datetime | None, now: datetime) -> bool:
+    last = as_utc(last_viewed_at)
+    return last is not None and now - last < VIEW_RESOLUTION

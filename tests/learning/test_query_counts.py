@@ -56,7 +56,18 @@ def test_lesson_page_queries_do_not_grow_with_the_course(app, big_app, count_que
     for m in range(1, 4):
         _with_history(big_client, f"/courses/big-course/module-{m}/lesson-1")
     big = _count(count_queries, big_app, big_client, "/courses/big-course/module-5/lesson-3")
-    assert small == big == 3  # user, progress upsert, attempts and journal entries (one union)
+    # user, the view (a read: the warm-up view wrote it), attempts and journal entries (one union)
+    assert small == big == 3
+
+
+def test_a_first_view_of_a_lesson_adds_only_its_write(app, count_queries):
+    client = _signed_in_client(app, "sample-course")
+    client.get("/home")
+    with count_queries(app) as queries:
+        assert client.get("/courses/{}/{}/{}".format(*SMALL)).status_code == 200
+    # user, the view's read (no row yet), its upsert, attempts and journal entries
+    assert len(queries) == 4
+    assert sum(s.lstrip().upper().startswith("INSERT") for s in queries.statements) == 1
 
 
 def _count(count_queries, app, client, path):
