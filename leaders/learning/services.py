@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, literal, null, select, type_coerce, union_all, update
+from sqlalchemy import (
+    String,
+    bindparam,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 
 from leaders import audit
 from leaders.audit import Action
@@ -94,48 +104,62 @@ def _blank(column: Any) -> Any:
 
 
 # The learner's attempts at a lesson's checks and entries for its prompts: one statement (the page
-# reads both on every view), built once, with parameters.
-_records = union_all(
-    select(
-        literal(_ATTEMPT).label("kind"),
-        QuizAttempt.quiz_key.label("key"),
-        QuizAttempt.id,
-        QuizAttempt.quiz_version,
-        QuizAttempt.answers,
-        QuizAttempt.score,
-        QuizAttempt.total,
-        QuizAttempt.passed,
-        QuizAttempt.created_at.label("at"),
-        _blank(JournalEntry.body).label("body"),
-        _blank(JournalEntry.visibility).label("visibility"),
-        _blank(JournalEntry.quote_consent).label("quote_consent"),
-        _blank(JournalEntry.cohort_id).label("cohort_id"),
-    ).where(
-        QuizAttempt.user_id == bindparam("user_id"),
-        QuizAttempt.quiz_key.in_(bindparam("quiz_keys", expanding=True)),
-    ),
-    select(
-        literal(_ENTRY),
-        JournalEntry.prompt_key,
-        _blank(QuizAttempt.id),
-        _blank(QuizAttempt.quiz_version),
-        _blank(QuizAttempt.answers),
-        _blank(QuizAttempt.score),
-        _blank(QuizAttempt.total),
-        _blank(QuizAttempt.passed),
-        JournalEntry.updated_at,
-        JournalEntry.body,
-        JournalEntry.visibility,
-        JournalEntry.quote_consent,
-        JournalEntry.cohort_id,
-    ).where(
-        JournalEntry.user_id == bindparam("user_id"),
-        JournalEntry.prompt_key.in_(bindparam("prompt_keys", expanding=True)),
-    ),
-)
-_records_query = _records.order_by(
-    _records.selected_columns.kind, _records.selected_columns.at, _records.selected_columns.id
-)
+# reads both on every view), built once per number of keys, with a parameter per key (an
+# "expanding" IN would rewrite the SQL text on every execution).
+_records_queries: dict[tuple[int, int], Any] = {}
+
+
+def _records_query(quiz_keys: int, prompt_keys: int) -> Any:
+    query = _records_queries.get((quiz_keys, prompt_keys))
+    if query is None:
+        query = _records_queries[(quiz_keys, prompt_keys)] = _build_records_query(
+            [bindparam(f"quiz_key_{i}", type_=String) for i in range(quiz_keys)],
+            [bindparam(f"prompt_key_{i}", type_=String) for i in range(prompt_keys)],
+        )
+    return query
+
+
+def _build_records_query(quiz_keys: list[Any], prompt_keys: list[Any]) -> Any:
+    records = union_all(
+        select(
+            literal(_ATTEMPT).label("kind"),
+            QuizAttempt.quiz_key.label("key"),
+            QuizAttempt.id,
+            QuizAttempt.quiz_version,
+            QuizAttempt.answers,
+            QuizAttempt.score,
+            QuizAttempt.total,
+            QuizAttempt.passed,
+            QuizAttempt.created_at.label("at"),
+            _blank(JournalEntry.body).label("body"),
+            _blank(JournalEntry.visibility).label("visibility"),
+            _blank(JournalEntry.quote_consent).label("quote_consent"),
+            _blank(JournalEntry.cohort_id).label("cohort_id"),
+        ).where(
+            QuizAttempt.user_id == bindparam("user_id"),
+            QuizAttempt.quiz_key.in_(quiz_keys),
+        ),
+        select(
+            literal(_ENTRY),
+            JournalEntry.prompt_key,
+            _blank(QuizAttempt.id),
+            _blank(QuizAttempt.quiz_version),
+            _blank(QuizAttempt.answers),
+            _blank(QuizAttempt.score),
+            _blank(QuizAttempt.total),
+            _blank(QuizAttempt.passed),
+            JournalEntry.updated_at,
+            JournalEntry.body,
+            JournalEntry.visibility,
+            JournalEntry.quote_consent,
+            JournalEntry.cohort_id,
+        ).where(
+            JournalEntry.user_id == bindparam("user_id"),
+            JournalEntry.prompt_key.in_(prompt_keys),
+        ),
+    )
+    order = records.selected_columns
+    return records.order_by(order.kind, order.at, order.id)
 
 
 class Entry(NamedTuple):
@@ -159,10 +183,10 @@ def _learner_records(
     prompt_keys = [k for prompt in lesson.prompts for k in fragment_keys(lesson, prompt.id)]
     attempts: list[Attempt] = []
     entries: dict[str, Entry] = {}
-    rows = db.session.connection().execute(
-        _records_query,
-        {"user_id": user_id, "quiz_keys": quiz_keys, "prompt_keys": prompt_keys},
-    )
+    params: dict[str, Any] = {"user_id": user_id}
+    params.update((f"quiz_key_{i}", key) for i, key in enumerate(quiz_keys))
+    params.update((f"prompt_key_{i}", key) for i, key in enumerate(prompt_keys))
+    rows = db.session.connection().execute(_records_query(len(quiz_keys), len(prompt_keys)), params)
     for row in rows:
         if row.kind == _ATTEMPT:
             attempts.append(

@@ -137,3 +137,28 @@ def test_learning_pages_need_sign_in(client):
         assert response.status_code == 302, path
         assert response.headers["Location"].startswith("/sign-in")
     assert client.post(f"{WELCOME}/complete").status_code in (302, 400)
+
+
+def test_attempts_under_an_alias_show_and_count(learner_client, db, learner):
+    """A check passed before the lesson was renamed is on its page (the records query reads the
+    lesson's key and every old one) and lets the learner complete it."""
+    from leaders.learning.models import QuizAttempt
+
+    for key, score in (("sample-course/first-steps/partnerships", 2), (None, 1)):
+        db.session.add(
+            QuizAttempt(
+                user_id=learner.id,
+                quiz_key=f"{key or 'sample-course/first-steps/working-together'}#working-together-check",
+                quiz_version="v",
+                answers=[[0], [0, 1]],
+                score=score,
+                total=2,
+                passed=score == 2,
+            )
+        )
+    db.session.commit()
+    page = text_of(learner_client.get(TOGETHER))
+    assert "Your best score: 2 out of 2 (100%)" in page
+    assert "Latest: 1 out of 2" in page
+    assert "Passed" in page
+    assert _complete(learner_client, TOGETHER).status_code == 302
