@@ -1,6 +1,6 @@
 """The learner's journey: what the lesson page needs, in a fixed number of queries, and the writes.
 
-Progress (lesson states, figures, the view upsert) is in progress.py and knowledge checks in
+Progress (lesson states, figures, recording a view) is in progress.py and knowledge checks in
 quizzes.py; this module puts the lesson page together and keeps completions and reflections. The
 views reach all three through this module.
 """
@@ -213,7 +213,8 @@ def _learner_records(
 def lesson_page(
     user_id: int, catalogue: Catalogue, lesson: Lesson, *, gated: bool = False
 ) -> LessonPage:
-    """Everything the lesson page shows; records the view. At most two queries.
+    """Everything the lesson page shows; records the view. Two queries, three on a view that
+    writes (see progress.record_view), one more for a lesson with old names.
 
     With ``gated`` (learners), NotOpen if no cohort of theirs has the lesson's module open.
     """
