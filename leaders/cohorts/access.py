@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Exists, literal, select
+from sqlalchemy import Date, Exists, Integer, String, bindparam, literal, select
 from sqlalchemy.orm import aliased
 
 from leaders.auth import rules
@@ -186,6 +186,36 @@ OPEN = CourseAccess(True, {})
 CLOSED = CourseAccess(False, {})
 
 
+_queries: dict[str, Any] = {}
+
+
+def _course_access_query() -> Any:
+    """Built once: building `module_open` (aliases adapted by the ORM) costs more than running it."""
+    query = _queries.get("course_access")
+    if query is None:
+        user_id = bindparam("user_id", type_=Integer)
+        course_key = bindparam("course_key", type_=String)
+        query = _queries["course_access"] = (
+            select(
+                CohortMember.cohort_id,
+                CohortMember.role,
+                CohortModule.module_key,
+                CohortModule.opens_on,
+                CohortModule.due_on,
+                Cohort.starts_on,
+                CohortMember.added_at,
+                CohortMember.due_offset_days,
+                module_open(
+                    user_id, course_key, CohortModule.module_key, bindparam("today", type_=Date)
+                ).label("open_now"),
+            )
+            .join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .outerjoin(CohortModule, CohortModule.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user_id, Cohort.course_key == course_key)
+        )
+    return query
+
+
 def course_access(user: UserLike, course_key: str, today: date | None = None) -> CourseAccess:
     """Whether the user may read the course, and when each module opens to them (one query).
 
@@ -198,22 +228,8 @@ def course_access(user: UserLike, course_key: str, today: date | None = None) ->
     if is_previewer(user):
         return OPEN
     rows = db.session.execute(
-        select(
-            CohortMember.cohort_id,
-            CohortMember.role,
-            CohortModule.module_key,
-            CohortModule.opens_on,
-            CohortModule.due_on,
-            Cohort.starts_on,
-            CohortMember.added_at,
-            CohortMember.due_offset_days,
-            module_open(user.id, course_key, CohortModule.module_key, today or uk_today()).label(
-                "open_now"
-            ),
-        )
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .outerjoin(CohortModule, CohortModule.cohort_id == Cohort.id)
-        .where(CohortMember.user_id == user.id, Cohort.course_key == course_key)
+        _course_access_query(),
+        {"user_id": user.id, "course_key": course_key, "today": today or uk_today()},
     ).all()
     if not rows:
         return CLOSED
