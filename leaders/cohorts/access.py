@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask import abort
@@ -186,34 +187,29 @@ OPEN = CourseAccess(True, {})
 CLOSED = CourseAccess(False, {})
 
 
-_queries: dict[str, Any] = {}
-
-
+@lru_cache(maxsize=1)
 def _course_access_query() -> Any:
     """Built once: building `module_open` (aliases adapted by the ORM) costs more than running it."""
-    query = _queries.get("course_access")
-    if query is None:
-        user_id = bindparam("user_id", type_=Integer)
-        course_key = bindparam("course_key", type_=String)
-        query = _queries["course_access"] = (
-            select(
-                CohortMember.cohort_id,
-                CohortMember.role,
-                CohortModule.module_key,
-                CohortModule.opens_on,
-                CohortModule.due_on,
-                Cohort.starts_on,
-                CohortMember.added_at,
-                CohortMember.due_offset_days,
-                module_open(
-                    user_id, course_key, CohortModule.module_key, bindparam("today", type_=Date)
-                ).label("open_now"),
-            )
-            .join(Cohort, Cohort.id == CohortMember.cohort_id)
-            .outerjoin(CohortModule, CohortModule.cohort_id == Cohort.id)
-            .where(CohortMember.user_id == user_id, Cohort.course_key == course_key)
+    user_id = bindparam("user_id", type_=Integer)
+    course_key = bindparam("course_key", type_=String)
+    return (
+        select(
+            CohortMember.cohort_id,
+            CohortMember.role,
+            CohortModule.module_key,
+            CohortModule.opens_on,
+            CohortModule.due_on,
+            Cohort.starts_on,
+            CohortMember.added_at,
+            CohortMember.due_offset_days,
+            module_open(
+                user_id, course_key, CohortModule.module_key, bindparam("today", type_=Date)
+            ).label("open_now"),
         )
-    return query
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .outerjoin(CohortModule, CohortModule.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user_id, Cohort.course_key == course_key)
+    )
 
 
 def course_access(user: UserLike, course_key: str, today: date | None = None) -> CourseAccess:

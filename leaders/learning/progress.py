@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Date, Integer, String, bindparam, exists, select
@@ -140,8 +141,6 @@ _PROGRESS_COLUMNS = (
     LessonProgress.completed_at,
     LessonProgress.version_completed,
 )
-_view_upserts: dict[tuple[str, bool], Any] = {}
-_view_reads: dict[bool, Any] = {}
 
 #: How stale `last_viewed_at` may be for the lesson a learner is on: re-reading it within this
 #: long writes nothing (the same resolution as a session's `last_seen_at`). Opening any other
@@ -153,71 +152,67 @@ class NotOpen(Exception):
     """The learner may not open this lesson (no cohort on its course, or its module is not open)."""
 
 
+def _module_open_here() -> Any:
+    """`module_open` for the learner, course, module and day a lesson view passes as parameters."""
+    return module_open(
+        bindparam("member_id", type_=Integer),
+        bindparam("course_key", type_=String),
+        bindparam("module_key", type_=String),
+        bindparam("today", type_=Date),
+    )
+
+
 def _view_upsert(gated: bool) -> Any:
-    """The upsert a lesson view runs, built once per database kind (it is on every lesson page).
+    """The upsert a lesson view runs when it writes, for the session's database."""
+    return _build_view_upsert(db.session.get_bind().dialect.name, gated)
+
+
+@lru_cache(maxsize=4)
+def _build_view_upsert(dialect: str, gated: bool) -> Any:
+    """Built once per database kind (`dialect` is the cache's key; `insert` reads it too).
 
     Gated, it inserts only if one of the learner's cohorts on the course has the lesson's module
     open today (INSERT … SELECT … WHERE EXISTS), so checking access costs no extra query.
     """
-    dialect = db.session.get_bind().dialect.name
-    stmt = _view_upserts.get((dialect, gated))
-    if stmt is None:
-        now = bindparam("now", type_=UTCDateTime())
-        columns = ["user_id", "lesson_key", "first_viewed_at", "last_viewed_at"]
-        if gated:
-            source = select(
-                bindparam("user_id", type_=Integer),
-                bindparam("lesson_key", type_=String),
-                now,
-                now,
-            ).where(
-                module_open(
-                    bindparam("member_id", type_=Integer),
-                    bindparam("course_key", type_=String),
-                    bindparam("module_key", type_=String),
-                    bindparam("today", type_=Date),
-                )
-            )
-            values = insert(LessonProgress).from_select(columns, source)
-        else:
-            values = insert(LessonProgress).values(
-                user_id=bindparam("user_id"),
-                lesson_key=bindparam("lesson_key"),
-                first_viewed_at=now,
-                last_viewed_at=now,
-            )
-        stmt = _view_upserts[(dialect, gated)] = values.on_conflict_do_update(
-            index_elements=["user_id", "lesson_key"],
-            set_={"last_viewed_at": values.excluded.last_viewed_at},
-        ).returning(*_PROGRESS_COLUMNS)
-    return stmt
+    now = bindparam("now", type_=UTCDateTime())
+    columns = ["user_id", "lesson_key", "first_viewed_at", "last_viewed_at"]
+    if gated:
+        source = select(
+            bindparam("user_id", type_=Integer),
+            bindparam("lesson_key", type_=String),
+            now,
+            now,
+        ).where(_module_open_here())
+        values = insert(LessonProgress).from_select(columns, source)
+    else:
+        values = insert(LessonProgress).values(
+            user_id=bindparam("user_id"),
+            lesson_key=bindparam("lesson_key"),
+            first_viewed_at=now,
+            last_viewed_at=now,
+        )
+    return values.on_conflict_do_update(
+        index_elements=["user_id", "lesson_key"],
+        set_={"last_viewed_at": values.excluded.last_viewed_at},
+    ).returning(*_PROGRESS_COLUMNS)
 
 
+@lru_cache(maxsize=2)
 def _view_read(gated: bool) -> Any:
     """The learner's row for the lesson, whether they have viewed another lesson since, and
     (gated) whether a cohort opens it to them today: no row if they have never opened it."""
-    stmt = _view_reads.get(gated)
-    if stmt is None:
-        other = aliased(LessonProgress)
-        later_elsewhere = exists().where(
-            other.user_id == LessonProgress.user_id,
-            other.last_viewed_at > LessonProgress.last_viewed_at,
-        )
-        columns: list[Any] = [*_PROGRESS_COLUMNS, later_elsewhere.label("superseded")]
-        if gated:
-            columns.append(
-                module_open(
-                    bindparam("member_id", type_=Integer),
-                    bindparam("course_key", type_=String),
-                    bindparam("module_key", type_=String),
-                    bindparam("today", type_=Date),
-                ).label("open")
-            )
-        stmt = _view_reads[gated] = select(*columns).where(
-            LessonProgress.user_id == bindparam("user_id", type_=Integer),
-            LessonProgress.lesson_key == bindparam("lesson_key", type_=String),
-        )
-    return stmt
+    other = aliased(LessonProgress)
+    later_elsewhere = exists().where(
+        other.user_id == LessonProgress.user_id,
+        other.last_viewed_at > LessonProgress.last_viewed_at,
+    )
+    columns: list[Any] = [*_PROGRESS_COLUMNS, later_elsewhere.label("superseded")]
+    if gated:
+        columns.append(_module_open_here().label("open"))
+    return select(*columns).where(
+        LessonProgress.user_id == bindparam("user_id", type_=Integer),
+        LessonProgress.lesson_key == bindparam("lesson_key", type_=String),
+    )
 
 
 def record_view(user_id: int, lesson: Lesson, *, gated: bool = False) -> LessonState:

@@ -60,7 +60,8 @@ class Attempt:
         return round(100 * self.score / self.total) if self.total else 0
 
 
-# Lesson pages run this on every view: built once, with parameters.
+# Completing a lesson reads the attempts with this (the lesson page reads them with its journal
+# entries, in learning.services): built once, with parameters.
 _attempts_query = (
     select(
         QuizAttempt.id,

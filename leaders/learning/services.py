@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -106,17 +107,12 @@ def _blank(column: Any) -> Any:
 # The learner's attempts at a lesson's checks and entries for its prompts: one statement (the page
 # reads both on every view), built once per number of keys, with a parameter per key (an
 # "expanding" IN would rewrite the SQL text on every execution).
-_records_queries: dict[tuple[int, int], Any] = {}
-
-
+@lru_cache(maxsize=64)
 def _records_query(quiz_keys: int, prompt_keys: int) -> Any:
-    query = _records_queries.get((quiz_keys, prompt_keys))
-    if query is None:
-        query = _records_queries[(quiz_keys, prompt_keys)] = _build_records_query(
-            [bindparam(f"quiz_key_{i}", type_=String) for i in range(quiz_keys)],
-            [bindparam(f"prompt_key_{i}", type_=String) for i in range(prompt_keys)],
-        )
-    return query
+    return _build_records_query(
+        [bindparam(f"quiz_key_{i}", type_=String) for i in range(quiz_keys)],
+        [bindparam(f"prompt_key_{i}", type_=String) for i in range(prompt_keys)],
+    )
 
 
 def _build_records_query(quiz_keys: list[Any], prompt_keys: list[Any]) -> Any:
