@@ -3,7 +3,7 @@
     .venv/bin/python bench/load.py [--steps 500,1000,2000,3000] [--seconds 60] [--fault]
 
 Locust (in headless mode, driven from this script through its library API) plays the learners;
-each is a Locust `HttpUser` with `wait_time = between(5, 15)`: it reads a lesson, sometimes answers
+each is a Locust `FastHttpUser` with `wait_time = between(5, 15)`: it reads a lesson, sometimes answers
 its knowledge check (always when a pass mark blocks completion; correctly or not), then marks the
 lesson complete and goes on to the next, pausing 5-15 s between pages as a person reading would.
 
@@ -53,12 +53,12 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import gevent
 
 # Locust patches the standard library for gevent when imported: first, before sockets are made.
-from locust import HttpUser, between, events
+from locust import FastHttpUser, between, events
 from locust.env import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,7 +234,7 @@ class Tally:
     numbers: list = field(default_factory=list)  # learner numbers not yet taken
 
 
-class Learner(HttpUser):
+class Learner(FastHttpUser):
     """One learner: reads a lesson, maybe answers its check, completes it; 5-15 s between pages."""
 
     wait_time = between(5, 15)
@@ -269,13 +269,17 @@ class Learner(HttpUser):
     def get(self, url: str, **kwargs):
         return self.behind_tls(self.client.get(url, **kwargs))
 
-    def post(self, url: str, **kwargs):
-        return self.behind_tls(self.client.post(url, **kwargs))
+    def post(self, url: str, data: list[tuple[str, str]] | dict[str, str], **kwargs):
+        """A form, encoded here: a check's answers repeat a field name (several options chosen)."""
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self.behind_tls(
+            self.client.post(url, data=urlencode(data), headers=headers, **kwargs)
+        )
 
     def behind_tls(self, response):
         """Send the app's Secure cookie over loopback HTTP, as it would go over HTTPS in production
-        (requests keeps a Secure cookie for https:// only)."""
-        for cookie in self.client.cookies:
+        (a cookie jar keeps a Secure cookie for https:// only)."""
+        for cookie in self.client.cookiejar:
             cookie.secure = False
         return response
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, String, bindparam, select
 
 from leaders.catalogue.model import Lesson, Quiz
 from leaders.extensions import db
@@ -61,31 +63,36 @@ class Attempt:
 
 
 # Completing a lesson reads the attempts with this (the lesson page reads them with its journal
-# entries, in learning.services): built once, with parameters.
-_attempts_query = (
-    select(
-        QuizAttempt.id,
-        QuizAttempt.quiz_key,
-        QuizAttempt.quiz_version,
-        QuizAttempt.answers,
-        QuizAttempt.score,
-        QuizAttempt.total,
-        QuizAttempt.passed,
-        QuizAttempt.created_at,
+# entries, in learning.services): built once per number of keys, with a parameter per key (an
+# "expanding" IN would rewrite the SQL text on every execution).
+@lru_cache(maxsize=16)
+def _attempts_query(keys: int) -> Any:
+    return (
+        select(
+            QuizAttempt.id,
+            QuizAttempt.quiz_key,
+            QuizAttempt.quiz_version,
+            QuizAttempt.answers,
+            QuizAttempt.score,
+            QuizAttempt.total,
+            QuizAttempt.passed,
+            QuizAttempt.created_at,
+        )
+        .where(
+            QuizAttempt.user_id == bindparam("user_id", type_=Integer),
+            QuizAttempt.quiz_key.in_([bindparam(f"key_{i}", type_=String) for i in range(keys)]),
+        )
+        .order_by(QuizAttempt.created_at, QuizAttempt.id)
     )
-    .where(
-        QuizAttempt.user_id == bindparam("user_id"),
-        QuizAttempt.quiz_key.in_(bindparam("keys", expanding=True)),
-    )
-    .order_by(QuizAttempt.created_at, QuizAttempt.id)
-)
 
 
 def quiz_records(user_id: int, lesson: Lesson) -> dict[str, QuizRecord]:
     if not lesson.quizzes:
         return {}
     keys = [k for quiz in lesson.quizzes for k in fragment_keys(lesson, quiz.id)]
-    rows = db.session.connection().execute(_attempts_query, {"user_id": user_id, "keys": keys})
+    params: dict[str, Any] = {"user_id": user_id}
+    params.update((f"key_{i}", key) for i, key in enumerate(keys))
+    rows = db.session.connection().execute(_attempts_query(len(keys)), params)
     return records_of(lesson, [Attempt(*row) for row in rows])
 
 

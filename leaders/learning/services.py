@@ -31,7 +31,7 @@ from leaders.catalogue.model import Catalogue, Course, Lesson, Module, Quiz
 from leaders.extensions import db, rowcount
 from leaders.learning import completion
 from leaders.learning.journal import render_reflection
-from leaders.learning.models import JournalEntry, LessonProgress, QuizAttempt, Visibility
+from leaders.learning.models import JournalEntry, QuizAttempt, Visibility
 from leaders.learning.progress import (
     LessonState,
     NotOpen,
@@ -241,25 +241,7 @@ def complete_lesson(user_id: int, lesson: Lesson) -> None:
     blocking = blocking_quizzes(lesson, quiz_records(user_id, lesson))
     if blocking:
         raise NotYetPassed(blocking)
-    now = utcnow()
-    stmt = insert(LessonProgress).values(
-        user_id=user_id,
-        lesson_key=lesson.key,
-        first_viewed_at=now,
-        last_viewed_at=now,
-        completed_at=now,
-        version_completed=lesson.version,
-    )
-    existing = LessonProgress.__table__.c
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["user_id", "lesson_key"],
-        set_={
-            "completed_at": func.coalesce(existing.completed_at, stmt.excluded.completed_at),
-            "version_completed": stmt.excluded.version_completed,
-            "last_viewed_at": stmt.excluded.last_viewed_at,
-        },
-    ).returning(LessonProgress.completed_at)
-    if db.session.execute(stmt).scalar() == now:  # the first completion, not a repeat
+    if completion.record(user_id, lesson, utcnow()):  # the first completion, not a repeat
         completion.announce(user_id, lesson)
 
 
