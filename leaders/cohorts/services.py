@@ -211,7 +211,7 @@ def people(
             joined_at,
             due_offset_days,
             active,
-        ) in db.session.execute(query, params).all()
+        ) in db.session.connection().execute(query, params).all()
     ]
 
 

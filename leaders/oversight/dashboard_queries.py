@@ -125,7 +125,7 @@ def _completions_query(
 def module_dates(access: CohortAccess) -> dict[str, ModuleDates]:
     """The cohort's schedule: module key → when it opens and is due (no row: open, no due date).
     Read as plain columns, not CohortModule objects the dashboard would only read two dates of."""
-    rows = db.session.execute(_module_dates_query(), {"cohort_id": access.cohort.id})
+    rows = db.session.connection().execute(_module_dates_query(), {"cohort_id": access.cohort.id})
     return {key: ModuleDates(opens_on, due_on) for key, opens_on, due_on in rows}
 
 
@@ -146,8 +146,9 @@ def attendance(access: CohortAccess, now: datetime) -> tuple[int, dict[int, Mark
     query, and a second only when no one has a mark yet)."""
     params = {"cohort_id": access.cohort.id, "now": now}
     marks, held_query = _attendance_queries()
-    rows = db.session.execute(marks, params).all()
-    held = rows[0][4] if rows else db.session.scalar(held_query, params)
+    connection = db.session.connection()
+    rows = connection.execute(marks, params).all()
+    held = rows[0][4] if rows else connection.execute(held_query, params).scalar()
     return held or 0, {
         user_id: (present, absent, apologies) for user_id, present, absent, apologies, _ in rows
     }
