@@ -101,3 +101,21 @@ def test_other_pages_issue_a_fixed_number_of_queries(
         _with_history(big_client, f"/courses/big-course/module-{m}/lesson-2")
     big = _count(count_queries, big_app, big_client, big_path)
     assert small == big == expected
+
+
+def test_completing_a_lesson_issues_a_fixed_number_of_queries(big_app, count_queries):
+    client = _signed_in_client(big_app, "big-course")
+    for m in range(1, 4):
+        _with_history(client, f"/courses/big-course/module-{m}/lesson-1")
+    lesson = "/courses/big-course/module-5/lesson-3"
+    token = form_token(client.get(lesson))
+    client.post(f"{lesson}/checks/check", data={"q1": ["0"], "csrf_token": token})
+    with count_queries(big_app) as first:
+        assert client.post(f"{lesson}/complete", data={"csrf_token": token}).status_code == 302
+    with count_queries(big_app) as repeat:
+        assert client.post(f"{lesson}/complete", data={"csrf_token": token}).status_code == 302
+    # user, the learner's access to the course, the check's attempts, the upsert, and (only for a
+    # first completion) how many of the course's 80 lessons they have now completed
+    assert len(first) == 5
+    assert len(repeat) == 4
+    assert sum(s.lstrip().upper().startswith("INSERT") for s in first.statements) == 1
