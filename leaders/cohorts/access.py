@@ -58,15 +58,24 @@ class CohortAccess:
         return self.role != CohortRole.ORGANISATION_LEAD or self.is_admin
 
 
-def cohort_access(user: UserLike, cohort_id: int) -> CohortAccess:
-    """The viewer's access to a cohort: 404 if it does not exist, 403 if they may not see it."""
-    row = db.session.execute(
+@lru_cache(maxsize=1)
+def _cohort_access_query() -> Any:
+    """The cohort and the viewer's role in it, built once (every cohort page asks)."""
+    return (
         select(Cohort, CohortMember.role)
         .outerjoin(
             CohortMember,
-            (CohortMember.cohort_id == Cohort.id) & (CohortMember.user_id == user.id),
+            (CohortMember.cohort_id == Cohort.id)
+            & (CohortMember.user_id == bindparam("user_id", type_=Integer)),
         )
-        .where(Cohort.id == cohort_id)
+        .where(Cohort.id == bindparam("cohort_id", type_=Integer))
+    )
+
+
+def cohort_access(user: UserLike, cohort_id: int) -> CohortAccess:
+    """The viewer's access to a cohort: 404 if it does not exist, 403 if they may not see it."""
+    row = db.session.execute(
+        _cohort_access_query(), {"user_id": user.id, "cohort_id": cohort_id}
     ).first()
     if row is None:
         abort(404)
