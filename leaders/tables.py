@@ -280,17 +280,11 @@ def table_url(endpoint: str, args: Mapping[str, Any]) -> str:
     return f"{url}#{quote(anchor, safe=_ANCHOR_SAFE)}" if anchor is not None else url
 
 
+@lru_cache(maxsize=4096)
 def _query_string(query: tuple[tuple[str, Any], ...]) -> str:
     """The encoded query, remembered: a table page's links repeat the same few arguments (its sort
-    headings were ~30 µs each, most of it urlencode), and the same pages are drawn again and again."""
-    try:
-        return _encoded(query)
-    except TypeError:  # a value that cannot be a cache key (a list): encoded as it is
-        return urlencode(query, safe=_QUERY_SAFE)
-
-
-@lru_cache(maxsize=4096)
-def _encoded(query: tuple[tuple[str, Any], ...]) -> str:
+    headings were ~30 µs each, most of it urlencode), and the same pages are drawn again and again.
+    Values are the tables' own arguments: strings and whole numbers."""
     return urlencode(query, safe=_QUERY_SAFE)
 
 

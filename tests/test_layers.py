@@ -32,6 +32,7 @@ PLUMBING = {
     "widgets",
     "filters",
     "upsert",
+    "sqlkeys",
     "inputs",
     "downloads",
     "mail",

@@ -137,8 +137,8 @@ def set_schedule(
 class Person(NamedTuple):
     """A cohort member as the cohort's pages show them. A named tuple, not a frozen dataclass:
     the dashboard makes one per learner on every view, and a frozen dataclass's __init__ (an
-    object.__setattr__ per field) took ~4.5 µs each against ~0.3 µs, 4 ms of the 1,000-learner
-    page (bench/dashboard.py)."""
+    object.__setattr__ per field) took several µs each against ~0.3 µs (about 2.5 ms of the
+    1,000-learner page in bench/dashboard.py, runs side by side)."""
 
     user_id: int
     name: str

@@ -22,21 +22,21 @@ from leaders.db_types import UTCDateTime
 from leaders.extensions import db
 from leaders.learning.models import LessonProgress
 from leaders.learning.reflections import cohort_for_writing
-from leaders.upsert import insert
+from leaders.sqlkeys import in_keys, key_values
+from leaders.upsert import insert, per_database
 
 
 def record(user_id: int, lesson: Lesson, now: datetime) -> bool:
     """Mark the lesson complete at its current version, keeping the first completion time (an
     upsert: safe under double submits and races). True if this was the first completion."""
     params = {"user_id": user_id, "lesson_key": lesson.key, "now": now, "version": lesson.version}
-    dialect = db.session.get_bind().dialect.name
-    completed_at = db.session.connection().execute(_upsert(dialect), params).scalar()
+    completed_at = db.session.connection().execute(_upsert(), params).scalar()
     return bool(completed_at == now)
 
 
-@lru_cache(maxsize=4)
+@per_database
 def _upsert(dialect: str) -> Any:
-    """Built once per database kind (`dialect` is the cache's key; `insert` reads it too)."""
+    """The completion's upsert for the session's database."""
     now = bindparam("now", type_=UTCDateTime())
     values = insert(LessonProgress).values(
         user_id=bindparam("user_id", type_=Integer),
@@ -81,8 +81,7 @@ def announce(user_id: int, lesson: Lesson) -> None:
     keys = [each.key for each in get_catalogue().lessons_in(lesson.course_key)]
     if not keys:
         return
-    params: dict[str, Any] = {"user_id": user_id}
-    params.update((f"key_{i}", key) for i, key in enumerate(keys))
+    params = {"user_id": user_id, **key_values("key", keys)}
     done = db.session.connection().execute(_completed_count(len(keys)), params).scalar()
     if done == len(keys):
         uow.after_commit(
@@ -94,16 +93,14 @@ def announce(user_id: int, lesson: Lesson) -> None:
 
 @lru_cache(maxsize=16)
 def _completed_count(keys: int) -> Any:
-    """How many of these lessons (a parameter per key: an "expanding" IN would rewrite the SQL on
-    every run) the learner has completed; built once per number of keys."""
+    """How many of these lessons the learner has completed; built once per number of keys
+    (leaders.sqlkeys)."""
     return (
         select(func.count())
         .select_from(LessonProgress)
         .where(
             LessonProgress.user_id == bindparam("user_id", type_=Integer),
             LessonProgress.completed_at.is_not(None),
-            LessonProgress.lesson_key.in_(
-                [bindparam(f"key_{i}", type_=String) for i in range(keys)]
-            ),
+            in_keys(LessonProgress.lesson_key, "key", keys),
         )
     )

@@ -25,7 +25,7 @@ from leaders.db_types import UTCDateTime
 from leaders.extensions import db
 from leaders.learning.models import LessonProgress
 from leaders.timeutil import as_utc, uk_today, utcnow
-from leaders.upsert import insert
+from leaders.upsert import insert, per_database
 
 
 class Status(StrEnum):
@@ -162,14 +162,9 @@ def _module_open_here() -> Any:
     )
 
 
-def _view_upsert(gated: bool) -> Any:
-    """The upsert a lesson view runs when it writes, for the session's database."""
-    return _build_view_upsert(db.session.get_bind().dialect.name, gated)
-
-
-@lru_cache(maxsize=4)
-def _build_view_upsert(dialect: str, gated: bool) -> Any:
-    """Built once per database kind (`dialect` is the cache's key; `insert` reads it too).
+@per_database
+def _view_upsert(dialect: str, gated: bool) -> Any:
+    """The upsert a lesson view runs when it writes, for the session's database.
 
     Gated, it inserts only if one of the learner's cohorts on the course has the lesson's module
     open today (INSERT … SELECT … WHERE EXISTS), so checking access costs no extra query.

@@ -8,11 +8,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, select
+from sqlalchemy import Integer, bindparam, select
 
 from leaders.catalogue.model import Lesson, Quiz
 from leaders.extensions import db
 from leaders.learning.models import QuizAttempt
+from leaders.sqlkeys import in_keys, key_values
 from leaders.uow import transactional
 
 
@@ -63,8 +64,7 @@ class Attempt:
 
 
 # Completing a lesson reads the attempts with this (the lesson page reads them with its journal
-# entries, in learning.services): built once per number of keys, with a parameter per key (an
-# "expanding" IN would rewrite the SQL text on every execution).
+# entries, in learning.services): built once per number of keys (leaders.sqlkeys).
 @lru_cache(maxsize=16)
 def _attempts_query(keys: int) -> Any:
     return (
@@ -80,7 +80,7 @@ def _attempts_query(keys: int) -> Any:
         )
         .where(
             QuizAttempt.user_id == bindparam("user_id", type_=Integer),
-            QuizAttempt.quiz_key.in_([bindparam(f"key_{i}", type_=String) for i in range(keys)]),
+            in_keys(QuizAttempt.quiz_key, "key", keys),
         )
         .order_by(QuizAttempt.created_at, QuizAttempt.id)
     )
@@ -90,8 +90,7 @@ def quiz_records(user_id: int, lesson: Lesson) -> dict[str, QuizRecord]:
     if not lesson.quizzes:
         return {}
     keys = [k for quiz in lesson.quizzes for k in fragment_keys(lesson, quiz.id)]
-    params: dict[str, Any] = {"user_id": user_id}
-    params.update((f"key_{i}", key) for i, key in enumerate(keys))
+    params = {"user_id": user_id, **key_values("key", keys)}
     rows = db.session.connection().execute(_attempts_query(len(keys)), params)
     return records_of(lesson, [Attempt(*row) for row in rows])
 

@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    String,
     bindparam,
     func,
     literal,
@@ -54,6 +53,7 @@ from leaders.learning.quizzes import (
     submit_quiz,
 )
 from leaders.learning.reflections import cohort_for_writing
+from leaders.sqlkeys import in_keys, key_values
 from leaders.timeutil import utcnow
 from leaders.uow import transactional
 from leaders.upsert import insert
@@ -105,17 +105,9 @@ def _blank(column: Any) -> Any:
 
 
 # The learner's attempts at a lesson's checks and entries for its prompts: one statement (the page
-# reads both on every view), built once per number of keys, with a parameter per key (an
-# "expanding" IN would rewrite the SQL text on every execution).
+# reads both on every view), built once per number of keys (leaders.sqlkeys).
 @lru_cache(maxsize=64)
 def _records_query(quiz_keys: int, prompt_keys: int) -> Any:
-    return _build_records_query(
-        [bindparam(f"quiz_key_{i}", type_=String) for i in range(quiz_keys)],
-        [bindparam(f"prompt_key_{i}", type_=String) for i in range(prompt_keys)],
-    )
-
-
-def _build_records_query(quiz_keys: list[Any], prompt_keys: list[Any]) -> Any:
     records = union_all(
         select(
             literal(_ATTEMPT).label("kind"),
@@ -133,7 +125,7 @@ def _build_records_query(quiz_keys: list[Any], prompt_keys: list[Any]) -> Any:
             _blank(JournalEntry.cohort_id).label("cohort_id"),
         ).where(
             QuizAttempt.user_id == bindparam("user_id"),
-            QuizAttempt.quiz_key.in_(quiz_keys),
+            in_keys(QuizAttempt.quiz_key, "quiz_key", quiz_keys),
         ),
         select(
             literal(_ENTRY),
@@ -151,7 +143,7 @@ def _build_records_query(quiz_keys: list[Any], prompt_keys: list[Any]) -> Any:
             JournalEntry.cohort_id,
         ).where(
             JournalEntry.user_id == bindparam("user_id"),
-            JournalEntry.prompt_key.in_(prompt_keys),
+            in_keys(JournalEntry.prompt_key, "prompt_key", prompt_keys),
         ),
     )
     order = records.selected_columns
@@ -179,9 +171,11 @@ def _learner_records(
     prompt_keys = [k for prompt in lesson.prompts for k in fragment_keys(lesson, prompt.id)]
     attempts: list[Attempt] = []
     entries: dict[str, Entry] = {}
-    params: dict[str, Any] = {"user_id": user_id}
-    params.update((f"quiz_key_{i}", key) for i, key in enumerate(quiz_keys))
-    params.update((f"prompt_key_{i}", key) for i, key in enumerate(prompt_keys))
+    params = {
+        "user_id": user_id,
+        **key_values("quiz_key", quiz_keys),
+        **key_values("prompt_key", prompt_keys),
+    }
     rows = db.session.connection().execute(_records_query(len(quiz_keys), len(prompt_keys)), params)
     for row in rows:
         if row.kind == _ATTEMPT:
